@@ -1,0 +1,115 @@
+/**
+ * The `Store` interface: the ledger's only door to a database engine. One implementation per
+ * engine lives beside it (`duckdb/`, later `clickhouse/`), and one contract test suite runs
+ * against each (`store.contract.ts`).
+ * @module
+ */
+import type { ActivityRecord, SourceId, Tool, UsageRecord } from '../records.js';
+
+/** Where incremental ingestion stopped in one file. */
+export interface FileCheckpoint {
+  source: SourceId;
+  path: string;
+  /** `dev:ino` of the file when it was read; a different identity means the file was replaced. */
+  fileId: string;
+  size: number;
+  mtimeMs: number;
+  /** Byte offset just past the last complete line consumed. */
+  offset: number;
+  /** Hash of the file's first bytes (up to 4 KiB) to detect a file rewritten in place. */
+  headHash: string;
+  /** Source-specific parser state carried between runs (JSON-serialisable), or null. */
+  state: unknown;
+}
+
+/** One atomic unit of ingestion: records and the checkpoints that cover them commit together. */
+export interface WriteBatch {
+  usage: UsageRecord[];
+  activity: ActivityRecord[];
+  checkpoints: FileCheckpoint[];
+  /**
+   * Origins (file paths) whose earlier records must be dropped before this batch is applied,
+   * for sources that re-read whole files (Gemini chats are rewritten in place).
+   */
+  replaceOrigins?: string[];
+}
+
+export interface WriteResult {
+  /** Usage records new to the ledger. */
+  usageInserted: number;
+  /** Usage records whose id was already stored (the same call seen again): merged, not added. */
+  usageDuplicates: number;
+  activityInserted: number;
+  activityDuplicates: number;
+}
+
+export type UsageGrouping = 'day' | 'week' | 'month' | 'session' | 'model' | 'project' | 'tool';
+
+export interface UsageQuery {
+  groupBy: UsageGrouping;
+  /** IANA time zone used to cut days, weeks and months. */
+  timeZone: string;
+  /** Inclusive local date YYYY-MM-DD in `timeZone`. */
+  since?: string;
+  /** Inclusive local date YYYY-MM-DD in `timeZone`. */
+  until?: string;
+  tools?: Tool[];
+  personId?: string;
+}
+
+/** Aggregated usage for one group. Token fields are sums of the canonical buckets. */
+export interface UsageGroupRow {
+  /** The group key: `YYYY-MM-DD` for day, the Monday `YYYY-MM-DD` for week, `YYYY-MM` for month, else the id/name. */
+  key: string;
+  inputUncached: number;
+  cacheRead: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheWriteOther: number;
+  output: number;
+  reasoning: number;
+  /** Sum over priced calls only. */
+  costUsd: number;
+  calls: number;
+  /** Calls with no known price: their tokens are in the sums above, their cost is not. */
+  unpricedCalls: number;
+  models: string[];
+  tools: Tool[];
+  firstTs: number;
+  lastTs: number;
+}
+
+/** The fields of a stored usage record that its price depends on. */
+export type PricingRow = Pick<
+  UsageRecord,
+  'id' | 'tool' | 'provider' | 'model' | 'speed' | 'serviceTier' | 'inferenceGeo' | 'tokens' | 'webSearchRequests' | 'reportedCostUsd'
+>;
+
+export type CostUpdate = Pick<UsageRecord, 'id' | 'costUsd' | 'costBasis' | 'priceVersion'>;
+
+export class StoreLockedError extends Error {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`The ledger ${path} is open for writing in another process (${detail}).`);
+    this.name = 'StoreLockedError';
+  }
+}
+
+export interface Store {
+  readonly engine: 'duckdb' | 'clickhouse';
+  /** All checkpoints of one source, keyed by path. */
+  checkpoints(source: SourceId): Promise<Map<string, FileCheckpoint>>;
+  /** Applies a batch atomically: either all of it is durable or none of it is. */
+  write(batch: WriteBatch): Promise<WriteResult>;
+  usage(query: UsageQuery): Promise<UsageGroupRow[]>;
+  /** Every usage record with what pricing needs, in batches, for re-pricing after a price change. */
+  usageForPricing(batchSize: number): AsyncIterable<PricingRow[]>;
+  /** Replaces the cost of stored usage records (after a price-table or override change). */
+  updateCosts(rows: CostUpdate[]): Promise<void>;
+  /** Key/value metadata (price table version in use, schema version …). */
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+  close(): Promise<void>;
+}
