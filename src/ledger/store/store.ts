@@ -82,7 +82,16 @@ export interface UsageGroupRow {
 /** The fields of a stored usage record that its price depends on. */
 export type PricingRow = Pick<
   UsageRecord,
-  'id' | 'tool' | 'provider' | 'model' | 'speed' | 'serviceTier' | 'inferenceGeo' | 'tokens' | 'webSearchRequests' | 'reportedCostUsd'
+  | 'id'
+  | 'tool'
+  | 'provider'
+  | 'model'
+  | 'speed'
+  | 'serviceTier'
+  | 'inferenceGeo'
+  | 'tokens'
+  | 'webSearchRequests'
+  | 'reportedCostUsd'
 >;
 
 export type CostUpdate = Pick<UsageRecord, 'id' | 'costUsd' | 'costBasis' | 'priceVersion'>;
@@ -94,6 +103,20 @@ export class StoreLockedError extends Error {
   ) {
     super(`The ledger ${path} is open for writing in another process (${detail}).`);
     this.name = 'StoreLockedError';
+  }
+}
+
+/** The ledger was written by a newer build whose schema this build does not know. */
+export class StoreSchemaError extends Error {
+  constructor(
+    readonly path: string,
+    readonly foundVersion: number,
+    readonly supportedVersion: number,
+  ) {
+    super(
+      `The ledger ${path} has schema version ${foundVersion}, newer than this build supports (${supportedVersion}). Upgrade tokenyield to read it.`,
+    );
+    this.name = 'StoreSchemaError';
   }
 }
 

@@ -1,0 +1,77 @@
+/**
+ * The cost of one usage record under a price book.
+ * @module
+ */
+import type { CostBasis, TokenBuckets } from '../records.js';
+import type { PricingRow } from '../store/store.js';
+import type { PriceBook } from './book.js';
+import { type ModelPrice, type Rates, roundPrice } from './table.js';
+
+export interface PriceResult {
+  /** Null when no price is known; never a silent 0. */
+  costUsd: number | null;
+  costBasis: CostBasis;
+  /** The book version a computed cost used; null when the cost did not come from the book. */
+  priceVersion: string | null;
+}
+
+/** Every prompt token, cached or not: what long-context thresholds are measured against. */
+export function promptTokens(t: TokenBuckets): number {
+  return t.inputUncached + t.cacheRead + t.cacheWrite5m + t.cacheWrite1h + t.cacheWriteOther;
+}
+
+/**
+ * Prices one record. A long-context tier reprices the whole request once the prompt exceeds its
+ * threshold (the vendors' rule; ccusage instead tiers only the part of each bucket above 200K, see
+ * README). Fast mode, data residency, Bedrock regional profiles and batch/flex tiers multiply the
+ * token cost; web searches are a flat fee on top; a negotiated discount applies to the total.
+ * A model without a price yields the cost the tool reported, if any, else `unpriced`.
+ */
+export function priceUsage(book: PriceBook, row: PricingRow): PriceResult {
+  const resolved = row.model === null ? undefined : book.resolve(row.model);
+  if (!resolved) {
+    return row.reportedCostUsd !== null && Number.isFinite(row.reportedCostUsd)
+      ? { costUsd: row.reportedCostUsd, costBasis: 'reported', priceVersion: null }
+      : { costUsd: null, costBasis: 'unpriced', priceVersion: null };
+  }
+  const { price, bedrockGeo } = resolved;
+  const t = row.tokens;
+  const rates: Rates =
+    price.longContext && promptTokens(t) > price.longContext.thresholdTokens ? price.longContext : price;
+
+  let tokenUsd =
+    (t.inputUncached * rates.input +
+      t.cacheRead * rates.cacheRead +
+      t.cacheWrite5m * rates.cacheWrite5m +
+      t.cacheWrite1h * rates.cacheWrite1h +
+      t.cacheWriteOther * rates.cacheWriteOther +
+      t.output * rates.output) /
+    1e6;
+  tokenUsd *= tokenMultiplier(price, row, resolved.fast, bedrockGeo);
+
+  const searchUsd =
+    price.webSearchPer1000 === null ? 0 : (row.webSearchRequests * price.webSearchPer1000) / 1000;
+  const discount = 1 - book.discountPercent(price) / 100;
+  return {
+    costUsd: roundPrice((tokenUsd + searchUsd) * discount),
+    costBasis: 'computed',
+    priceVersion: book.version,
+  };
+}
+
+function tokenMultiplier(
+  price: ModelPrice,
+  row: PricingRow,
+  fastName: boolean,
+  bedrockGeo: string | null,
+): number {
+  let m = 1;
+  if ((row.speed === 'fast' || fastName) && price.fastMultiplier !== null) m *= price.fastMultiplier;
+  if (row.inferenceGeo) m *= price.inferenceGeoMultipliers[row.inferenceGeo.toLowerCase()] ?? 1;
+  // `global.` profiles are the base price; `us.`, `eu.` … route within a region at a premium.
+  if (bedrockGeo !== null && bedrockGeo !== 'global' && price.regionalEndpointMultiplier !== null) {
+    m *= price.regionalEndpointMultiplier;
+  }
+  if (row.serviceTier) m *= price.serviceTierMultipliers[row.serviceTier.toLowerCase()] ?? 1;
+  return m;
+}

@@ -1,0 +1,22 @@
+export { createPriceBook, type PriceBook, type ResolvedModel, resolveModelPrice } from './book.js';
+export {
+  type ParsedPricingConfig,
+  type PriceOverride,
+  type PricingConfig,
+  PricingConfigError,
+  parsePricingConfig,
+  pricingConfigSchema,
+} from './config.js';
+export { type PriceResult, priceUsage, promptTokens } from './cost.js';
+export { listPrices, type PriceListing } from './listing.js';
+export { type ParsedModelName, parseModelName } from './resolve.js';
+export {
+  bundledPriceTable,
+  type LongContextTier,
+  type ModelPrice,
+  type PriceQuality,
+  type PriceSource,
+  type PriceTable,
+  parsePriceTable,
+  type Rates,
+} from './table.js';

@@ -1,0 +1,220 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { batch, runStoreContract, usageRecord } from '../store.contract.js';
+import { StoreLockedError, StoreSchemaError } from '../store.js';
+import { defaultLedgerPath, MIGRATIONS, migrate, openDuckDbStore, SCHEMA_VERSION } from './index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tokenyield-duckdb-'));
+let fileCounter = 0;
+const freshPath = () => join(root, `ledger-${++fileCounter}.duckdb`);
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+runStoreContract('duckdb', () => openDuckDbStore({ path: freshPath() }));
+
+/** Runs SQL against a ledger file with no store in between, as another build of the program would. */
+async function withRawConnection<T>(
+  path: string,
+  body: (connection: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>,
+): Promise<T> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  try {
+    return await body(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe('defaultLedgerPath', () => {
+  it('prefers $TOKENYIELD_DB and falls back to ~/.tokenyield/ledger.duckdb', () => {
+    expect(defaultLedgerPath({ TOKENYIELD_DB: '/data/ledger.duckdb' }, '/home/dev')).toBe(
+      '/data/ledger.duckdb',
+    );
+    expect(defaultLedgerPath({ TOKENYIELD_DB: '' }, '/home/dev')).toBe('/home/dev/.tokenyield/ledger.duckdb');
+    expect(defaultLedgerPath({}, '/home/dev')).toBe('/home/dev/.tokenyield/ledger.duckdb');
+  });
+});
+
+describe('openDuckDbStore', () => {
+  it('creates the parent directory and migrates an empty file once', async () => {
+    const path = join(root, 'nested', 'deeper', 'ledger.duckdb');
+    const store = await openDuckDbStore({ path });
+    await store.write(batch({ usage: [usageRecord()] }));
+    await store.close();
+    expect(existsSync(path)).toBe(true);
+
+    const reopened = await openDuckDbStore({ path });
+    expect(await reopened.getMeta('schema_version')).toBe(String(SCHEMA_VERSION));
+    expect((await reopened.usage({ groupBy: 'tool', timeZone: 'UTC' }))[0]?.calls).toBe(1);
+    await reopened.close();
+
+    const applied = await withRawConnection(path, async (c) =>
+      (
+        await c.runAndReadAll('SELECT version, name FROM schema_migrations ORDER BY version')
+      ).getRowObjectsJS(),
+    );
+    expect(applied).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+  });
+
+  it('has the documented columns', async () => {
+    const path = freshPath();
+    await (await openDuckDbStore({ path })).close();
+    const columns = await withRawConnection(path, async (c) => {
+      const rows = (
+        await c.runAndReadAll(
+          "SELECT table_name, list(column_name ORDER BY column_index) AS cols FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' GROUP BY table_name",
+        )
+      ).getRowObjectsJS();
+      return Object.fromEntries(rows.map((r) => [String(r.table_name), r.cols as string[]]));
+    });
+    expect(Object.keys(columns).sort()).toEqual([
+      'activity',
+      'file_checkpoints',
+      'meta',
+      'schema_migrations',
+      'usage',
+    ]);
+    expect(columns.usage).toEqual(
+      expect.arrayContaining([
+        'input_uncached',
+        'cache_read',
+        'cache_write_5m',
+        'cache_write_1h',
+        'cache_write_other',
+        'output',
+        'reasoning',
+        'total_tokens',
+        'superseded',
+        'raw_identity',
+        'cost_usd',
+      ]),
+    );
+  });
+
+  it('brings an older file forward and refuses a file from a newer schema', async () => {
+    const path = freshPath();
+    await (await openDuckDbStore({ path })).close();
+    const future = {
+      version: SCHEMA_VERSION + 1,
+      name: 'future',
+      statements: ['CREATE TABLE future_thing (x INTEGER)'],
+    };
+    const outcome = await withRawConnection(path, (c) => migrate(c, path, [...MIGRATIONS, future]));
+    expect(outcome).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION + 1 });
+
+    const error = await openDuckDbStore({ path }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreSchemaError);
+    expect(String(error)).toMatch(
+      new RegExp(`schema version ${SCHEMA_VERSION + 1}, newer than this build supports`),
+    );
+    // The refused open must not keep the file: another open right after works the same way.
+    await expect(openDuckDbStore({ path, readOnly: true })).rejects.toBeInstanceOf(StoreSchemaError);
+  });
+
+  it('rolls back a migration that fails and leaves the file at its previous version', async () => {
+    const path = freshPath();
+    await (await openDuckDbStore({ path })).close();
+    const broken = {
+      version: SCHEMA_VERSION + 1,
+      name: 'broken',
+      statements: ['CREATE TABLE half (x INTEGER)', 'SELEC 1'],
+    };
+    await expect(withRawConnection(path, (c) => migrate(c, path, [...MIGRATIONS, broken]))).rejects.toThrow(
+      new RegExp(`schema version ${SCHEMA_VERSION + 1} \\(broken\\)`),
+    );
+    const store = await openDuckDbStore({ path });
+    expect(await store.getMeta('schema_version')).toBe(String(SCHEMA_VERSION));
+    await store.close();
+    const halfExists = await withRawConnection(path, async (c) =>
+      (
+        await c.runAndReadAll("SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name = 'half'")
+      ).getRows(),
+    );
+    expect(halfExists).toEqual([[0]]);
+  });
+
+  it('opens read-only for queries and refuses writes', async () => {
+    const path = freshPath();
+    const writer = await openDuckDbStore({ path });
+    await writer.write(batch({ usage: [usageRecord()] }));
+    await writer.close();
+
+    const reader = await openDuckDbStore({ path, readOnly: true });
+    expect((await reader.usage({ groupBy: 'tool', timeZone: 'UTC' }))[0]?.calls).toBe(1);
+    await expect(reader.write(batch({ usage: [usageRecord()] }))).rejects.toThrow(/read-only/);
+    await expect(reader.setMeta('k', 'v')).rejects.toThrow(/read-only/);
+    await reader.close();
+  });
+
+  it('refuses to open a file that is already open in this process', async () => {
+    const path = freshPath();
+    const first = await openDuckDbStore({ path });
+    const error = await openDuckDbStore({ path }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreLockedError);
+    expect(String(error)).toMatch(new RegExp(`pid ${process.pid}`));
+    await first.close();
+    await (await openDuckDbStore({ path })).close();
+  });
+
+  describe('with another process holding the file', () => {
+    let holder: ChildProcess | undefined;
+    afterEach(() => {
+      holder?.kill();
+      holder = undefined;
+    });
+
+    /** Starts a process that opens `path` for writing and reports when it holds the lock. */
+    async function holdFile(path: string): Promise<ChildProcess> {
+      const script = [
+        "import { DuckDBInstance } from '@duckdb/node-api';",
+        'const instance = await DuckDBInstance.create(process.argv[1]);',
+        'await instance.connect();',
+        "process.stdout.write('ready\\n');",
+        'setInterval(() => {}, 60_000);',
+      ].join('\n');
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script, path], {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      holder = child;
+      await new Promise<void>((resolve, reject) => {
+        let stderr = '';
+        child.stderr?.on('data', (data: Buffer) => {
+          stderr += data.toString();
+        });
+        child.stdout?.on('data', (data: Buffer) => {
+          if (data.toString().includes('ready')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`holder exited with ${code}: ${stderr}`)));
+      });
+      return child;
+    }
+
+    it('throws StoreLockedError naming the holder, and opens once it is gone', async () => {
+      const path = freshPath();
+      await (await openDuckDbStore({ path })).close();
+      const child = await holdFile(path);
+
+      const error = await openDuckDbStore({ path }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreLockedError);
+      expect((error as StoreLockedError).path).toBe(path);
+      expect((error as Error).message).toContain(`pid ${child.pid}`);
+      await expect(openDuckDbStore({ path, readOnly: true })).rejects.toBeInstanceOf(StoreLockedError);
+
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+      const store = await openDuckDbStore({ path });
+      expect(await store.usage({ groupBy: 'day', timeZone: 'UTC' })).toEqual([]);
+      await store.close();
+    });
+  });
+});

@@ -1,0 +1,355 @@
+/**
+ * Incremental, idempotent ingestion of local AI tool logs into the ledger (DESIGN §3–§4).
+ *
+ * sources (files → drafts) → normalize (identity, pricing, in-memory dedup) → store.
+ * Every record has a deterministic id and the store upserts, so re-reading anything never
+ * changes totals; checkpoints only save work. Records and the checkpoints of the files they
+ * came from are written in one transaction, so a kill at any point loses nothing and counts
+ * nothing twice: the next run re-reads from the last durable checkpoint.
+ * Records of files that later disappear (Claude Code deletes transcripts after 30 days) stay in
+ * the ledger on purpose.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { isBetterCopy } from '../ledger/dedup.js';
+import type { LocalIdentity } from '../ledger/identity.js';
+import { type PriceBook, priceUsage } from '../ledger/pricing/index.js';
+import type { ActivityDraft, ActivityRecord, SourceId, UsageDraft, UsageRecord } from '../ledger/records.js';
+import type { FileCheckpoint, Store, WriteResult } from '../ledger/store/store.js';
+import type { DiscoveredFile, FileSource, ParseSink, SourceEnv } from '../sources/source.js';
+
+const HEAD_BYTES = 4096;
+/** Records held in memory before a write; bounds memory on huge histories. */
+export const DEFAULT_FLUSH_RECORDS = 60_000;
+const PRICE_VERSION_KEY = 'price_version';
+
+export interface IngestProgress {
+  phase: 'discover' | 'read' | 'reprice' | 'done';
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface SourceIngestSummary {
+  source: SourceId;
+  tool: string;
+  filesSeen: number;
+  filesRead: number;
+  filesUnchanged: number;
+  /** Files re-read from the start because they shrank, were replaced or rewritten. */
+  filesRestarted: number;
+  bytesRead: number;
+  lines: number;
+  /** Usage lines/events found (before de-duplication). */
+  callsFound: number;
+  /** Calls new to the ledger. */
+  newCalls: number;
+  /** Copies of calls already counted (streamed lines, resumed sessions, replays, re-reads). */
+  duplicatesDropped: number;
+  activityFound: number;
+  newActivity: number;
+  /** Files whose last line is not finished yet (a session still being written); read next run. */
+  pendingTails: number;
+  skipped: Record<string, number>;
+  unreadable: Array<{ path: string; reason: string }>;
+}
+
+export interface IngestSummary {
+  sources: SourceIngestSummary[];
+  /** Stored costs recomputed because the price table or overrides changed. */
+  repriced: number;
+  durationMs: number;
+}
+
+export interface IngestOptions {
+  store: Store;
+  sources: readonly FileSource[];
+  env: SourceEnv;
+  priceBook: PriceBook;
+  identity: LocalIdentity;
+  onProgress?: (progress: IngestProgress) => void;
+  /** Records held before a write (default 60,000); smaller means more, smaller transactions. */
+  flushRecords?: number;
+}
+
+interface PlannedFile {
+  source: FileSource;
+  summary: SourceIngestSummary;
+  file: DiscoveredFile;
+  fileId: string;
+  size: number;
+  mtimeMs: number;
+  start: { offset: number; state: unknown };
+  headHash: string;
+  restart: boolean;
+}
+
+function emptySummary(source: FileSource): SourceIngestSummary {
+  return {
+    source: source.id,
+    tool: source.tool,
+    filesSeen: 0,
+    filesRead: 0,
+    filesUnchanged: 0,
+    filesRestarted: 0,
+    bytesRead: 0,
+    lines: 0,
+    callsFound: 0,
+    newCalls: 0,
+    duplicatesDropped: 0,
+    activityFound: 0,
+    newActivity: 0,
+    pendingTails: 0,
+    skipped: {},
+    unreadable: [],
+  };
+}
+
+async function headHash(path: string, size: number): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return createHash('sha1').update(buf.subarray(0, bytesRead)).digest('hex');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Decides, per file, whether to skip it, continue it from its checkpoint, or restart it. */
+async function planFile(
+  source: FileSource,
+  summary: SourceIngestSummary,
+  file: DiscoveredFile,
+  checkpoint: FileCheckpoint | undefined,
+): Promise<PlannedFile | null> {
+  const st = await stat(file.path, { bigint: false });
+  const fileId = `${st.dev}:${st.ino}`;
+  const base = { source, summary, file, fileId, size: st.size, mtimeMs: st.mtimeMs };
+  if (
+    checkpoint &&
+    checkpoint.fileId === fileId &&
+    checkpoint.size === st.size &&
+    checkpoint.mtimeMs === st.mtimeMs
+  ) {
+    return null;
+  }
+  const head = await headHash(file.path, st.size);
+  const sameFile =
+    checkpoint !== undefined &&
+    checkpoint.fileId === fileId &&
+    st.size >= checkpoint.offset &&
+    // A file shorter than 4 KiB at the last run has a head that legitimately grew.
+    (checkpoint.headHash === head || checkpoint.offset < HEAD_BYTES);
+  if (sameFile && source.mode === 'append') {
+    return {
+      ...base,
+      start: { offset: checkpoint.offset, state: checkpoint.state },
+      headHash: head,
+      restart: false,
+    };
+  }
+  return { ...base, start: { offset: 0, state: null }, headHash: head, restart: checkpoint !== undefined };
+}
+
+/** Accumulates normalised records and writes them (with their files' checkpoints) in bounded batches. */
+class BatchWriter {
+  private usage = new Map<string, UsageRecord>();
+  private activity = new Map<string, ActivityRecord>();
+  private checkpoints: FileCheckpoint[] = [];
+  private replaceOrigins: string[] = [];
+  /** Calls and activity found in the pending batch, by source (at most one source per batch). */
+  private pendingBySource = new Map<SourceIngestSummary, { calls: number; activity: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly priceBook: PriceBook,
+    private readonly identity: LocalIdentity,
+  ) {}
+
+  get size(): number {
+    return this.usage.size + this.activity.size;
+  }
+
+  addUsage(draft: UsageDraft): void {
+    const kept = this.usage.get(draft.id);
+    if (kept && !isBetterCopy(draft, kept)) return;
+    const price = priceUsage(this.priceBook, draft);
+    this.usage.set(draft.id, {
+      ...draft,
+      personId: this.identity.personId,
+      rawIdentity: this.identity.raw,
+      costUsd: price.costUsd,
+      costBasis: price.costBasis,
+      priceVersion: price.priceVersion,
+    });
+  }
+
+  addActivity(draft: ActivityDraft): void {
+    this.activity.set(draft.id, { ...draft, personId: this.identity.personId });
+  }
+
+  fileDone(
+    summary: SourceIngestSummary,
+    checkpoint: FileCheckpoint,
+    replace: boolean,
+    calls: number,
+    activity: number,
+  ): void {
+    this.checkpoints.push(checkpoint);
+    if (replace) this.replaceOrigins.push(checkpoint.path);
+    const pending = this.pendingBySource.get(summary) ?? { calls: 0, activity: 0 };
+    pending.calls += calls;
+    pending.activity += activity;
+    this.pendingBySource.set(summary, pending);
+  }
+
+  async flush(): Promise<void> {
+    if (this.size === 0 && this.checkpoints.length === 0) return;
+    const usage = [...this.usage.values()];
+    const activity = [...this.activity.values()];
+    const result: WriteResult = await this.store.write({
+      usage,
+      activity,
+      checkpoints: this.checkpoints,
+      replaceOrigins: this.replaceOrigins,
+    });
+    this.attribute(result);
+    this.usage.clear();
+    this.activity.clear();
+    this.checkpoints = [];
+    this.replaceOrigins = [];
+    this.pendingBySource.clear();
+  }
+
+  /** A batch never mixes sources (the writer is flushed between them), so results map back exactly. */
+  private attribute(result: WriteResult): void {
+    for (const [summary, pending] of this.pendingBySource) {
+      summary.newCalls += result.usageInserted;
+      summary.duplicatesDropped += pending.calls - result.usageInserted;
+      summary.newActivity += result.activityInserted;
+    }
+  }
+}
+
+/** Recomputes every stored cost when the price table or the user's overrides changed. */
+async function repriceIfNeeded(store: Store, book: PriceBook): Promise<number> {
+  const stored = await store.getMeta(PRICE_VERSION_KEY);
+  if (stored === book.version) return 0;
+  let n = 0;
+  if (stored !== undefined) {
+    for await (const rows of store.usageForPricing(20_000)) {
+      await store.updateCosts(rows.map((r) => ({ id: r.id, ...priceUsage(book, r) })));
+      n += rows.length;
+    }
+  }
+  await store.setMeta(PRICE_VERSION_KEY, book.version);
+  return n;
+}
+
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const { store, env, onProgress } = options;
+  const flushRecords = options.flushRecords ?? DEFAULT_FLUSH_RECORDS;
+  onProgress?.({ phase: 'discover', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 });
+  const repriced = await repriceIfNeeded(store, options.priceBook);
+
+  const summaries: SourceIngestSummary[] = [];
+  const plans: PlannedFile[] = [];
+  for (const source of options.sources) {
+    const summary = emptySummary(source);
+    summaries.push(summary);
+    const [files, checkpoints] = await Promise.all([source.discover(env), store.checkpoints(source.id)]);
+    summary.filesSeen = files.length;
+    for (const file of files) {
+      try {
+        const plan = await planFile(source, summary, file, checkpoints.get(file.path));
+        if (plan) plans.push(plan);
+        else summary.filesUnchanged++;
+      } catch (err) {
+        summary.unreadable.push({ path: file.path, reason: describeFsError(err) });
+      }
+    }
+  }
+
+  const bytesTotal = plans.reduce((n, p) => n + (p.size - p.start.offset), 0);
+  let bytesDone = 0;
+  const writer = new BatchWriter(store, options.priceBook, options.identity);
+  let previousSource: FileSource | undefined;
+  for (const [i, plan] of plans.entries()) {
+    const { summary, source, file } = plan;
+    if (previousSource !== source) await writer.flush();
+    previousSource = source;
+    onProgress?.({ phase: 'read', filesDone: i, filesTotal: plans.length, bytesDone, bytesTotal });
+    let calls = 0;
+    let activity = 0;
+    const sink: ParseSink = {
+      usage(draft) {
+        calls++;
+        writer.addUsage(draft);
+      },
+      activity(draft) {
+        activity++;
+        writer.addActivity(draft);
+      },
+      skip(reason) {
+        summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
+      },
+    };
+    try {
+      const end = await source.parse(file, plan.start, sink);
+      summary.filesRead++;
+      if (plan.restart) summary.filesRestarted++;
+      summary.bytesRead += end.bytesRead;
+      summary.lines += end.lines;
+      summary.callsFound += calls;
+      summary.activityFound += activity;
+      if (end.offset < plan.size) summary.pendingTails++;
+      writer.fileDone(
+        summary,
+        {
+          source: source.id,
+          path: file.path,
+          fileId: plan.fileId,
+          size: plan.size,
+          mtimeMs: plan.mtimeMs,
+          offset: end.offset,
+          headHash: plan.headHash,
+          state: end.state ?? null,
+        },
+        source.mode === 'whole',
+        calls,
+        activity,
+      );
+    } catch (err) {
+      summary.unreadable.push({ path: file.path, reason: describeFsError(err) });
+    }
+    bytesDone += plan.size - plan.start.offset;
+    if (writer.size >= flushRecords) await writer.flush();
+  }
+  await writer.flush();
+  onProgress?.({ phase: 'done', filesDone: plans.length, filesTotal: plans.length, bytesDone, bytesTotal });
+  return { sources: summaries, repriced, durationMs: performance.now() - started };
+}
+
+function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'file vanished while reading';
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  if (e.code === 'EISDIR') return 'is a directory';
+  return e.message ?? String(err);
+}
+
+/**
+ * True when nothing could be read at all: no log files anywhere, or every file we tried was
+ * unreadable or held nothing usable. A run that merely found nothing new is not a failure.
+ */
+export function nothingReadable(summary: IngestSummary): boolean {
+  const sum = (f: (s: SourceIngestSummary) => number) => summary.sources.reduce((n, s) => n + f(s), 0);
+  if (sum((s) => s.filesSeen) === 0) return true;
+  const usable = sum((s) => s.callsFound + s.activityFound + s.filesUnchanged);
+  const failed = sum((s) => s.unreadable.length + Object.values(s.skipped).reduce((a, b) => a + b, 0));
+  return usable === 0 && failed > 0;
+}
