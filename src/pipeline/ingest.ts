@@ -162,6 +162,7 @@ class BatchWriter {
   private replaceOrigins: string[] = [];
   /** Calls and activity found in the pending batch, by source (at most one source per batch). */
   private pendingBySource = new Map<SourceIngestSummary, { calls: number; activity: number }>();
+  private inFlight: Promise<void> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -177,18 +178,20 @@ class BatchWriter {
     const kept = this.usage.get(draft.id);
     if (kept && !isBetterCopy(draft, kept)) return;
     const price = priceUsage(this.priceBook, draft);
-    this.usage.set(draft.id, {
-      ...draft,
-      personId: this.identity.personId,
-      rawIdentity: this.identity.raw,
-      costUsd: price.costUsd,
-      costBasis: price.costBasis,
-      priceVersion: price.priceVersion,
-    });
+    // The draft is handed over by its source; completing it in place avoids a copy per call.
+    const record = draft as UsageRecord;
+    record.personId = this.identity.personId;
+    record.rawIdentity = this.identity.raw;
+    record.costUsd = price.costUsd;
+    record.costBasis = price.costBasis;
+    record.priceVersion = price.priceVersion;
+    this.usage.set(draft.id, record);
   }
 
   addActivity(draft: ActivityDraft): void {
-    this.activity.set(draft.id, { ...draft, personId: this.identity.personId });
+    const record = draft as ActivityRecord;
+    record.personId = this.identity.personId;
+    this.activity.set(draft.id, record);
   }
 
   fileDone(
@@ -206,31 +209,49 @@ class BatchWriter {
     this.pendingBySource.set(summary, pending);
   }
 
+  /**
+   * Hands the current batch to the store and starts a new one. Writes are pipelined: the store's
+   * engine merges one batch on its own threads while the sources parse the next, and at most
+   * one batch is in flight, which bounds memory. Call `drain()` to wait for the last write.
+   */
   async flush(): Promise<void> {
     if (this.size === 0 && this.checkpoints.length === 0) return;
-    const usage = [...this.usage.values()];
-    const activity = [...this.activity.values()];
-    const result: WriteResult = await this.store.write({
-      usage,
-      activity,
+    const batch = {
+      usage: [...this.usage.values()],
+      activity: [...this.activity.values()],
       checkpoints: this.checkpoints,
       replaceOrigins: this.replaceOrigins,
-    });
-    this.attribute(result);
-    this.usage.clear();
-    this.activity.clear();
+    };
+    const pending = this.pendingBySource;
+    this.usage = new Map();
+    this.activity = new Map();
     this.checkpoints = [];
     this.replaceOrigins = [];
-    this.pendingBySource.clear();
+    this.pendingBySource = new Map();
+    const previous = this.inFlight;
+    if (previous) await previous;
+    const write = this.store.write(batch).then((result) => attribute(pending, result));
+    // A failed write is reported by the next flush() or drain(), not as an unhandled rejection.
+    write.catch(() => {});
+    this.inFlight = write;
   }
 
-  /** A batch never mixes sources (the writer is flushed between them), so results map back exactly. */
-  private attribute(result: WriteResult): void {
-    for (const [summary, pending] of this.pendingBySource) {
-      summary.newCalls += result.usageInserted;
-      summary.duplicatesDropped += pending.calls - result.usageInserted;
-      summary.newActivity += result.activityInserted;
-    }
+  async drain(): Promise<void> {
+    const last = this.inFlight;
+    this.inFlight = null;
+    if (last) await last;
+  }
+}
+
+/** A batch never mixes sources (the writer is flushed between them), so results map back exactly. */
+function attribute(
+  pending: Map<SourceIngestSummary, { calls: number; activity: number }>,
+  result: WriteResult,
+): void {
+  for (const [summary, found] of pending) {
+    summary.newCalls += result.usageInserted;
+    summary.duplicatesDropped += found.calls - result.usageInserted;
+    summary.newActivity += result.activityInserted;
   }
 }
 
@@ -330,6 +351,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     if (writer.size >= flushRecords) await writer.flush();
   }
   await writer.flush();
+  await writer.drain();
   onProgress?.({ phase: 'done', filesDone: plans.length, filesTotal: plans.length, bytesDone, bytesTotal });
   return { sources: summaries, repriced, durationMs: performance.now() - started };
 }

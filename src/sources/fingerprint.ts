@@ -2,51 +2,87 @@
  * Similarity fingerprint of a human prompt, so repeated near-identical prompts can be found
  * (integrity, DESIGN §7) without ever storing what the person typed.
  *
- * A 64-bit SimHash over word 3-shingles of the normalised text, as 16 hex digits. Two prompts
- * that differ in a few words differ in few bits: compare with `fingerprintDistance`. The text
- * cannot be recovered from it.
+ * A 64-bit SimHash over word 3-shingles of the normalised text (lower case, every run of digits
+ * the same, punctuation and spacing ignored), as 16 hex digits. Two prompts that differ in a few
+ * words differ in few bits: compare with `fingerprintDistance`. The text cannot be recovered.
+ *
+ * It runs once per prompt on every ingest, so it hashes words as it scans the characters
+ * instead of splitting and joining strings.
  * @module
  */
 
 const SHINGLE = 3;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
-/** Lower-cases, replaces digits (ids, line numbers, dates) and collapses whitespace and punctuation. */
-function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[0-9]+/g, '0')
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter((w) => w.length > 0);
+/** Word hashes of the text: letters/digits/underscore form words, any digit run counts as `0`. */
+function wordHashes(text: string): number[] {
+  const lower = text.toLowerCase();
+  const hashes: number[] = [];
+  let h = FNV_OFFSET;
+  let inWord = false;
+  let inDigits = false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    const isDigit = c >= 48 && c <= 57;
+    const isWordChar =
+      isDigit || (c >= 97 && c <= 122) || c === 95 || (c >= 0xc0 && isLetterOrNumber(lower[i]!));
+    if (!isWordChar) {
+      if (inWord) hashes.push(h >>> 0);
+      inWord = false;
+      inDigits = false;
+      h = FNV_OFFSET;
+      continue;
+    }
+    if (isDigit) {
+      if (inDigits) continue; // a run of digits hashes as one `0`
+      inDigits = true;
+      h = Math.imul(h ^ 48, FNV_PRIME);
+    } else {
+      inDigits = false;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    inWord = true;
+  }
+  if (inWord) hashes.push(h >>> 0);
+  return hashes;
 }
 
-/** FNV-1a over a string, two independent 32-bit lanes (seeded differently) giving 64 bits. */
-function hash64(s: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 13;
-  }
-  return [a >>> 0, b >>> 0];
+const LETTER_OR_NUMBER = /[\p{L}\p{N}]/u;
+function isLetterOrNumber(ch: string): boolean {
+  return LETTER_OR_NUMBER.test(ch);
+}
+
+/** Mixes word hashes into two independent 32-bit lanes for one shingle. */
+function mix(a: number, b: number): number {
+  let x = Math.imul(a ^ (b >>> 15), 0x2c1b3c6d);
+  x ^= x >>> 12;
+  x = Math.imul(x ^ b, 0x297a2d39);
+  return (x ^ (x >>> 15)) >>> 0;
 }
 
 export function promptFingerprint(text: string): string {
-  const ws = words(text);
+  const words = wordHashes(text);
   const weights = new Int32Array(64);
-  const shingles: string[] = [];
-  if (ws.length < SHINGLE) {
-    if (ws.length > 0) shingles.push(ws.join(' '));
-  } else {
-    for (let i = 0; i + SHINGLE <= ws.length; i++) shingles.push(ws.slice(i, i + SHINGLE).join(' '));
-  }
-  for (const sh of shingles) {
-    const [hi, lo] = hash64(sh);
+  const add = (hi: number, lo: number) => {
     for (let bit = 0; bit < 32; bit++) {
       weights[bit]! += (hi >>> bit) & 1 ? 1 : -1;
       weights[bit + 32]! += (lo >>> bit) & 1 ? 1 : -1;
     }
+  };
+  if (words.length > 0 && words.length < SHINGLE) {
+    let hi = 0x9e3779b9;
+    let lo = 0x7f4a7c15;
+    for (const w of words) {
+      hi = mix(hi, w);
+      lo = mix(lo ^ 0x5bd1e995, w);
+    }
+    add(hi, lo);
+  }
+  for (let i = 0; i + SHINGLE <= words.length; i++) {
+    const hi = mix(mix(mix(0x9e3779b9, words[i]!), words[i + 1]!), words[i + 2]!);
+    const lo = mix(mix(mix(0x7f4a7c15, words[i + 2]!), words[i + 1]!), words[i]!);
+    add(hi, lo);
   }
   let hi = 0;
   let lo = 0;

@@ -106,12 +106,36 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Stor
     // Timestamps are stored as instants; only explicit per-query zones may shape what users see.
     await connection.run("SET GLOBAL TimeZone = 'UTC'");
     await migrate(connection, path, undefined, readOnly);
+    await assertColumnOrder(connection, path);
     return new DuckDbStore(path, instance, connection, readOnly, inMemory);
   } catch (error) {
     connection?.closeSync();
     instance.closeSync();
     openInThisProcess.delete(path);
     throw error;
+  }
+}
+
+/**
+ * The appender fills tables by position, so a migration that reorders or adds columns without the
+ * column lists below following would shift values into the wrong columns; refuse to open instead.
+ */
+async function assertColumnOrder(connection: DuckDBConnection, path: string): Promise<void> {
+  for (const [table, columns] of APPENDED_TABLES) {
+    const reader = await connection.runAndReadAll(
+      `SELECT column_name FROM duckdb_columns()
+       WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $table
+       ORDER BY column_index`,
+      { table },
+      { table: VARCHAR },
+    );
+    const actual = reader.getRows().map(([name]) => String(name));
+    const expected = columns.map((c) => c.name);
+    if (actual.join(',') !== expected.join(',')) {
+      throw new Error(
+        `The ledger ${path} has table ${table} with columns (${actual.join(', ')}); this build writes (${expected.join(', ')}).`,
+      );
+    }
   }
 }
 
@@ -122,46 +146,43 @@ function lockDetail(message: string): string | undefined {
   return holder ? `pid ${holder[2]}, ${holder[1]}` : message;
 }
 
-type StageType = 'VARCHAR' | 'DOUBLE' | 'BOOLEAN';
-type StageValue = string | number | boolean | null;
+/** How a value is handed to the appender; the appender casts it to the column's declared type. */
+type AppendKind = 'varchar' | 'double' | 'boolean' | 'timestamp';
+type CellValue = string | number | boolean | null;
 
-interface StageColumn<R> {
-  /** Name in the staging table and in the target table. */
+interface Column<R> {
+  /** Column name, in the table's declared order. */
   name: string;
-  stage: StageType;
-  /** SQL that turns the staged value into the target column's type; the bare name when omitted. */
-  load?: string;
-  get(row: R): StageValue;
+  kind: AppendKind;
+  get(row: R): CellValue;
 }
 
+const SQL_TYPES: Record<AppendKind, string> = {
+  varchar: 'VARCHAR',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMPTZ',
+};
+
+const varchar = <R>(name: string, get: (row: R) => string | null): Column<R> => ({
+  name,
+  kind: 'varchar',
+  get,
+});
 /*
- * Numbers are staged as DOUBLE and cast in SQL: the appender takes BIGINT only as a JS bigint, and
- * converting millions of token counts to bigint costs more than the cast (exact below 2^53).
+ * Integers go in as doubles and the appender casts them to BIGINT/INTEGER (exact below 2^53): its
+ * BIGINT entry point takes only a JS bigint, and minting one per token count costs more.
  */
-const asBigint = (name: string) => `CAST(${name} AS BIGINT) AS ${name}`;
-const asInteger = (name: string) => `CAST(${name} AS INTEGER) AS ${name}`;
-const AS_TIMESTAMP = 'make_timestamptz(CAST(ts * 1000 AS BIGINT)) AS ts';
+const number = <R>(name: string, get: (row: R) => number | null): Column<R> => ({
+  name,
+  kind: 'double',
+  get,
+});
+const boolean = <R>(name: string, get: (row: R) => boolean): Column<R> => ({ name, kind: 'boolean', get });
+const timestamp = <R>(get: (row: R) => number): Column<R> => ({ name: 'ts', kind: 'timestamp', get });
 
-function varchar<R>(name: string, get: (row: R) => string | null): StageColumn<R> {
-  return { name, stage: 'VARCHAR', get };
-}
-function bigint<R>(name: string, get: (row: R) => number): StageColumn<R> {
-  return { name, stage: 'DOUBLE', load: asBigint(name), get };
-}
-function integer<R>(name: string, get: (row: R) => number | null): StageColumn<R> {
-  return { name, stage: 'DOUBLE', load: asInteger(name), get };
-}
-function double<R>(name: string, get: (row: R) => number | null): StageColumn<R> {
-  return { name, stage: 'DOUBLE', get };
-}
-function boolean<R>(name: string, get: (row: R) => boolean): StageColumn<R> {
-  return { name, stage: 'BOOLEAN', get };
-}
-function timestamp<R>(get: (row: R) => number): StageColumn<R> {
-  return { name: 'ts', stage: 'DOUBLE', load: AS_TIMESTAMP, get };
-}
-
-const USAGE_COLUMNS: readonly StageColumn<UsageRecord>[] = [
+/** Every column of `usage`, in the order migrations.ts declares them: the appender fills by position. */
+const USAGE_COLUMNS: readonly Column<UsageRecord>[] = [
   varchar('id', (r) => r.id),
   timestamp((r) => r.ts),
   varchar('source', (r) => r.source),
@@ -175,16 +196,17 @@ const USAGE_COLUMNS: readonly StageColumn<UsageRecord>[] = [
   varchar('speed', (r) => r.speed),
   varchar('service_tier', (r) => r.serviceTier),
   varchar('inference_geo', (r) => r.inferenceGeo),
-  bigint('input_uncached', (r) => r.tokens.inputUncached),
-  bigint('cache_read', (r) => r.tokens.cacheRead),
-  bigint('cache_write_5m', (r) => r.tokens.cacheWrite5m),
-  bigint('cache_write_1h', (r) => r.tokens.cacheWrite1h),
-  bigint('cache_write_other', (r) => r.tokens.cacheWriteOther),
-  bigint('output', (r) => r.tokens.output),
-  bigint('reasoning', (r) => r.tokens.reasoning),
-  integer('web_search_requests', (r) => r.webSearchRequests),
-  double('credits', (r) => r.credits),
-  double('reported_cost_usd', (r) => r.reportedCostUsd),
+  number('input_uncached', (r) => r.tokens.inputUncached),
+  number('cache_read', (r) => r.tokens.cacheRead),
+  number('cache_write_5m', (r) => r.tokens.cacheWrite5m),
+  number('cache_write_1h', (r) => r.tokens.cacheWrite1h),
+  number('cache_write_other', (r) => r.tokens.cacheWriteOther),
+  number('output', (r) => r.tokens.output),
+  number('reasoning', (r) => r.tokens.reasoning),
+  number('total_tokens', (r) => totalTokens(r.tokens)),
+  number('web_search_requests', (r) => r.webSearchRequests),
+  number('credits', (r) => r.credits),
+  number('reported_cost_usd', (r) => r.reportedCostUsd),
   varchar('cwd', (r) => r.cwd),
   varchar('git_branch', (r) => r.gitBranch),
   varchar('project', (r) => r.project),
@@ -194,13 +216,15 @@ const USAGE_COLUMNS: readonly StageColumn<UsageRecord>[] = [
   varchar('origin', (r) => r.origin),
   varchar('person_id', (r) => r.personId),
   varchar('raw_identity', (r) => (r.rawIdentity == null ? null : JSON.stringify(r.rawIdentity))),
-  double('cost_usd', (r) => r.costUsd),
+  number('cost_usd', (r) => r.costUsd),
   varchar('cost_basis', (r) => r.costBasis),
   varchar('price_version', (r) => r.priceVersion),
-  bigint('total_tokens', (r) => totalTokens(r.tokens)),
+  // Settled by the sidechain rule once the batch is in.
+  boolean('superseded', () => false),
 ];
 
-const ACTIVITY_COLUMNS: readonly StageColumn<ActivityRecord>[] = [
+/** Every column of `activity`, in declared order. */
+const ACTIVITY_COLUMNS: readonly Column<ActivityRecord>[] = [
   varchar('id', (r) => r.id),
   timestamp((r) => r.ts),
   varchar('source', (r) => r.source),
@@ -208,10 +232,10 @@ const ACTIVITY_COLUMNS: readonly StageColumn<ActivityRecord>[] = [
   varchar('session_id', (r) => r.sessionId),
   varchar('kind', (r) => r.kind),
   varchar('name', (r) => r.name),
-  integer('prompt_length', (r) => r.promptLength),
+  number('prompt_length', (r) => r.promptLength),
   varchar('prompt_fingerprint', (r) => r.promptFingerprint),
-  integer('lines_added', (r) => r.linesAdded),
-  integer('lines_removed', (r) => r.linesRemoved),
+  number('lines_added', (r) => r.linesAdded),
+  number('lines_removed', (r) => r.linesRemoved),
   varchar('ref', (r) => r.ref),
   varchar('cwd', (r) => r.cwd),
   varchar('git_branch', (r) => r.gitBranch),
@@ -220,39 +244,46 @@ const ACTIVITY_COLUMNS: readonly StageColumn<ActivityRecord>[] = [
   varchar('person_id', (r) => r.personId),
 ];
 
-const CHECKPOINT_COLUMNS: readonly StageColumn<FileCheckpoint>[] = [
+/** What the keep rule and the sidechain rule need of a usage record, staged apart from the record. */
+const USAGE_KEY_COLUMNS: readonly Column<UsageRecord>[] = [
+  varchar('id', (r) => r.id),
+  number('total_tokens', (r) => totalTokens(r.tokens)),
+  varchar('speed', (r) => r.speed),
+  varchar('message_id', (r) => r.messageId),
+];
+
+const ID_COLUMNS: readonly Column<{ id: string }>[] = [varchar('id', (r) => r.id)];
+
+const CHECKPOINT_COLUMNS: readonly Column<FileCheckpoint>[] = [
   varchar('source', (r) => r.source),
   varchar('path', (r) => r.path),
   varchar('file_id', (r) => r.fileId),
-  bigint('size', (r) => r.size),
-  double('mtime_ms', (r) => r.mtimeMs),
-  bigint('byte_offset', (r) => r.offset),
+  number('size', (r) => r.size),
+  number('mtime_ms', (r) => r.mtimeMs),
+  number('byte_offset', (r) => r.offset),
   varchar('head_hash', (r) => r.headHash),
   varchar('state', (r) => (r.state === null || r.state === undefined ? null : JSON.stringify(r.state))),
 ];
 
-const COST_COLUMNS: readonly StageColumn<CostUpdate>[] = [
+const COST_COLUMNS: readonly Column<CostUpdate>[] = [
   varchar('id', (r) => r.id),
-  double('cost_usd', (r) => r.costUsd),
+  number('cost_usd', (r) => r.costUsd),
   varchar('cost_basis', (r) => r.costBasis),
   varchar('price_version', (r) => r.priceVersion),
 ];
 
-const ORIGIN_COLUMNS: readonly StageColumn<string>[] = [varchar('origin', (r) => r)];
+const ORIGIN_COLUMNS: readonly Column<string>[] = [varchar('origin', (r) => r)];
 
-function stageDdl<R>(table: string, columns: readonly StageColumn<R>[]): string {
-  return `CREATE OR REPLACE TEMP TABLE ${table} (${columns.map((c) => `${c.name} ${c.stage}`).join(', ')})`;
-}
-
-/** The target table's columns, converted from their staged form. */
-function loads<R>(columns: readonly StageColumn<R>[]): string {
-  return columns.map((c) => c.load ?? c.name).join(', ');
-}
+/** Tables the appender fills by position, checked against the file on open. */
+const APPENDED_TABLES: ReadonlyArray<readonly [string, readonly Column<never>[]]> = [
+  ['usage', USAGE_COLUMNS],
+  ['activity', ACTIVITY_COLUMNS],
+];
 
 /**
  * The keep rule for two copies of one call (ccusage's): the larger token total is the most complete
  * copy of a streamed response; on a tie the copy that states its speed can be priced for fast mode.
- * The SQL in `applyBatch` applies the same rule between a batch and the stored copy.
+ * `STORED_LOSES` applies the same rule between a staged copy `k` and the stored copy `e`.
  */
 function isBetterCopy(candidate: UsageRecord, kept: UsageRecord): boolean {
   const a = totalTokens(candidate.tokens);
@@ -260,6 +291,9 @@ function isBetterCopy(candidate: UsageRecord, kept: UsageRecord): boolean {
   if (a !== b) return a > b;
   return candidate.speed !== null && kept.speed === null;
 }
+
+const STORED_LOSES = `(CAST(k.total_tokens AS BIGINT) > e.total_tokens
+  OR (CAST(k.total_tokens AS BIGINT) = e.total_tokens AND k.speed IS NOT NULL AND e.speed IS NULL))`;
 
 /** One record per key: `better(candidate, kept)` decides whether a later copy replaces the earlier one. */
 function uniqueBy<R>(
@@ -281,12 +315,11 @@ const always = () => true;
 
 const STAGE_TABLES = [
   'stage_origins',
-  'stage_usage',
+  'stage_usage_keys',
   'stage_usage_existing',
   'stage_usage_replace',
-  'stage_usage_kept',
   'stage_touched',
-  'stage_activity',
+  'stage_activity_keys',
   'stage_checkpoints',
   'stage_costs',
 ];
@@ -380,13 +413,18 @@ class DuckDbStore implements Store {
     });
   }
 
+  /*
+   * Rows go straight into `usage` and `activity` through the appender, so that the transaction holds
+   * one copy of the batch; only ids (and what the keep rule needs) are staged, to find the rows that
+   * are already stored before anything is appended.
+   */
   private async applyBatch(batch: WriteBatch): Promise<WriteResult> {
     const run = (sql: string) => this.connection.run(sql);
     await run('CREATE OR REPLACE TEMP TABLE stage_touched (message_id VARCHAR)');
 
     const origins = batch.replaceOrigins ?? [];
     if (origins.length > 0) {
-      await this.stage('stage_origins', ORIGIN_COLUMNS, origins);
+      await this.append('stage_origins', ORIGIN_COLUMNS, origins, 'temp');
       // Deleting a main-chain copy can revive the sidechain copies it superseded.
       await run(`INSERT INTO stage_touched
         SELECT DISTINCT message_id FROM usage
@@ -395,39 +433,39 @@ class DuckDbStore implements Store {
       await run('DELETE FROM activity WHERE origin IN (SELECT origin FROM stage_origins)');
     }
 
-    // Copies of one record inside the batch are settled here, by the same rules the SQL below applies
-    // against stored rows, so that the merge statements can treat every staged id as unique.
+    // Copies of one record inside the batch are settled here, by the same rules the SQL applies
+    // against stored rows, so that every id below is unique within the batch.
     const usage = uniqueBy(batch.usage, (r) => r.id, isBetterCopy);
     const activity = uniqueBy(batch.activity, (r) => r.id, never);
     const checkpoints = uniqueBy(batch.checkpoints, (r) => `${r.source}\u0000${r.path}`, always);
 
     let usageInserted = 0;
     if (usage.length > 0) {
-      await this.stage('stage_usage', USAGE_COLUMNS, usage);
+      await this.append('stage_usage_keys', USAGE_KEY_COLUMNS, usage, 'temp');
       await run(`CREATE OR REPLACE TEMP TABLE stage_usage_existing AS
-        SELECT id, total_tokens, speed, message_id FROM usage WHERE id IN (SELECT id FROM stage_usage)`);
+        SELECT id, total_tokens, speed, message_id FROM usage WHERE id IN (SELECT id FROM stage_usage_keys)`);
+      const keepStored = new Set<string>();
       let replaced = 0;
-      let keptFilter = '';
       if ((await this.count('SELECT count(*) FROM stage_usage_existing')) > 0) {
-        // The stored copy loses only to a strictly better one (isBetterCopy); every other tie keeps it.
         await run(`CREATE OR REPLACE TEMP TABLE stage_usage_replace AS
-          SELECT DISTINCT e.id FROM stage_usage_existing e JOIN stage_usage s ON s.id = e.id
-          WHERE CAST(s.total_tokens AS BIGINT) > e.total_tokens
-            OR (CAST(s.total_tokens AS BIGINT) = e.total_tokens AND s.speed IS NOT NULL AND e.speed IS NULL)`);
-        await run(`CREATE OR REPLACE TEMP TABLE stage_usage_kept AS
-          SELECT id FROM stage_usage_existing EXCEPT SELECT id FROM stage_usage_replace`);
-        replaced = (await run('DELETE FROM usage WHERE id IN (SELECT id FROM stage_usage_replace)'))
-          .rowsChanged;
-        keptFilter = 'WHERE NOT EXISTS (SELECT 1 FROM stage_usage_kept k WHERE k.id = s.id)';
+          SELECT DISTINCT e.id FROM stage_usage_existing e JOIN stage_usage_keys k ON k.id = e.id
+          WHERE ${STORED_LOSES}`);
+        replaced = await this.count('SELECT count(*) FROM stage_usage_replace');
+        const kept = await this.connection.runAndReadAll(
+          'SELECT DISTINCT id FROM stage_usage_existing EXCEPT SELECT id FROM stage_usage_replace',
+        );
+        for (const [id] of kept.getRows()) keepStored.add(String(id));
+        await run('DELETE FROM usage WHERE id IN (SELECT id FROM stage_usage_replace)');
         await run(
           'INSERT INTO stage_touched SELECT message_id FROM stage_usage_existing WHERE message_id IS NOT NULL',
         );
       }
-      const inserted = await run(
-        `INSERT INTO usage BY NAME SELECT ${loads(USAGE_COLUMNS)} FROM stage_usage s ${keptFilter}`,
+      const fresh = keepStored.size > 0 ? usage.filter((r) => !keepStored.has(r.id)) : usage;
+      await this.append('usage', USAGE_COLUMNS, fresh, 'main');
+      usageInserted = fresh.length - replaced;
+      await run(
+        'INSERT INTO stage_touched SELECT message_id FROM stage_usage_keys WHERE message_id IS NOT NULL',
       );
-      usageInserted = inserted.rowsChanged - replaced;
-      await run('INSERT INTO stage_touched SELECT message_id FROM stage_usage WHERE message_id IS NOT NULL');
     }
 
     // A sidechain copy is superseded exactly when a main-chain copy of the same message is stored;
@@ -441,16 +479,19 @@ class DuckDbStore implements Store {
 
     let activityInserted = 0;
     if (activity.length > 0) {
-      await this.stage('stage_activity', ACTIVITY_COLUMNS, activity);
-      const inserted = await run(`INSERT INTO activity BY NAME
-        SELECT ${loads(ACTIVITY_COLUMNS)} FROM stage_activity s
-        WHERE NOT EXISTS (SELECT 1 FROM activity a WHERE a.id = s.id)`);
-      activityInserted = inserted.rowsChanged;
+      await this.append('stage_activity_keys', ID_COLUMNS, activity, 'temp');
+      const stored = await this.connection.runAndReadAll(
+        'SELECT id FROM activity WHERE id IN (SELECT id FROM stage_activity_keys)',
+      );
+      const known = new Set(stored.getRows().map(([id]) => String(id)));
+      const fresh = known.size > 0 ? activity.filter((r) => !known.has(r.id)) : activity;
+      await this.append('activity', ACTIVITY_COLUMNS, fresh, 'main');
+      activityInserted = fresh.length;
     }
 
     if (checkpoints.length > 0) {
-      await this.stage('stage_checkpoints', CHECKPOINT_COLUMNS, checkpoints);
-      await run(`INSERT INTO file_checkpoints BY NAME SELECT ${loads(CHECKPOINT_COLUMNS)} FROM stage_checkpoints
+      await this.append('stage_checkpoints', CHECKPOINT_COLUMNS, checkpoints, 'temp');
+      await run(`INSERT INTO file_checkpoints BY NAME SELECT * FROM stage_checkpoints
         ON CONFLICT (source, path) DO UPDATE SET
           file_id = excluded.file_id, size = excluded.size, mtime_ms = excluded.mtime_ms,
           byte_offset = excluded.byte_offset, head_hash = excluded.head_hash, state = excluded.state`);
@@ -480,30 +521,41 @@ class DuckDbStore implements Store {
   }
 
   /*
-   * Value by value rather than through DuckDBDataChunk: measured faster here, and a chunk's native
-   * buffers live until V8 collects the wrapper, which the heap size alone never prompts.
+   * Appends value by value rather than through DuckDBDataChunk: measured faster here, and a chunk's
+   * native buffers live until V8 collects its wrapper, which the JS heap size alone never prompts.
+   * `temp` (re)creates a TEMP staging table shaped by `columns`; `main` appends to a ledger table.
    */
-  private async stage<R>(
+  private async append<R>(
     table: string,
-    columns: readonly StageColumn<R>[],
+    columns: readonly Column<R>[],
     rows: readonly R[],
+    target: 'temp' | 'main',
   ): Promise<void> {
-    await this.connection.run(stageDdl(table, columns));
-    const appender = await this.connection.createAppender(table, 'main', 'temp');
+    if (target === 'temp') {
+      const definition = columns.map((c) => `${c.name} ${SQL_TYPES[c.kind]}`).join(', ');
+      await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (${definition})`);
+    }
+    if (rows.length === 0) return;
+    const appender = await this.connection.createAppender(table, 'main', target === 'temp' ? 'temp' : null);
     try {
       for (const row of rows) {
         for (const column of columns) {
           const value = column.get(row);
           if (value === null || value === undefined) appender.appendNull();
-          else if (column.stage === 'VARCHAR') appender.appendVarchar(value as string);
-          else if (column.stage === 'DOUBLE') appender.appendDouble(value as number);
-          else appender.appendBoolean(value as boolean);
+          else if (column.kind === 'varchar') appender.appendVarchar(value as string);
+          else if (column.kind === 'double') appender.appendDouble(value as number);
+          else if (column.kind === 'boolean') appender.appendBoolean(value as boolean);
+          else appender.appendTimestampTZ(timestampTZValue(BigInt(Math.round((value as number) * 1000))));
         }
         appender.endRow();
       }
-      appender.flushSync();
-    } finally {
       appender.closeSync();
+    } catch (error) {
+      // Closing flushes, and after a failed row that fails again with a message that hides the first.
+      try {
+        appender.closeSync();
+      } catch {}
+      throw error;
     }
   }
 
@@ -665,10 +717,11 @@ class DuckDbStore implements Store {
       this.assertWritable();
       if (rows.length === 0) return;
       await this.transaction('cost update', async () => {
-        await this.stage(
+        await this.append(
           'stage_costs',
           COST_COLUMNS,
           uniqueBy(rows, (r) => r.id, always),
+          'temp',
         );
         // Unchanged rows are skipped: re-pricing with the same table then writes nothing.
         await this.connection.run(`UPDATE usage
