@@ -1,6 +1,10 @@
 /**
  * What every command needs, built from the global options: the config, the ledger, prices,
  * the local identity and the sources. Commands receive it and only present results.
+ *
+ * The ledger is opened only when a command needs it: a report whose inputs have not changed
+ * since it was last computed is answered from the ledger manifest, without loading the
+ * database engine at all (see pipeline/ledger-manifest.ts).
  * @module
  */
 import { homedir } from 'node:os';
@@ -8,10 +12,19 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { resolveLocalIdentity } from '../ledger/identity.js';
 import { createPriceBook } from '../ledger/pricing/index.js';
-import { defaultLedgerPath, openDuckDbStore } from '../ledger/store/duckdb/index.js';
+import { defaultLedgerPath } from '../ledger/store/ledger-path.js';
 import type { Store } from '../ledger/store/store.js';
 import { type IngestSummary, ingest } from '../pipeline/ingest.js';
+import {
+  type FileStamp,
+  type LedgerManifest,
+  manifestIsCurrent,
+  readManifest,
+  stampOf,
+  writeManifest,
+} from '../pipeline/ledger-manifest.js';
 import { LOCAL_SOURCES } from '../sources/index.js';
+import type { SourceEnv } from '../sources/source.js';
 import { createProgressBar } from './format/progress.js';
 
 export interface GlobalOptions {
@@ -26,13 +39,45 @@ export function withGlobalOptions(cmd: Command): Command {
     .option('--config <path>', 'config file (default: $TOKENYIELD_CONFIG or ~/.tokenyield/config.json)');
 }
 
-export interface CommandContext {
-  store: Store;
-  dbPath: string;
-  ingestLocal: (opts: { progress: boolean }) => Promise<IngestSummary>;
-  personId: string;
-  close: () => Promise<void>;
+export interface ReportRun<T> {
+  result: T;
+  /** The ingest that ran first, if one ran (absent when the answer came from the manifest). */
+  summary?: IngestSummary;
 }
+
+export interface CommandContext {
+  dbPath: string;
+  personId: string;
+  /** Reads new local usage into the ledger and prints nothing; returns the summary. */
+  ingestLocal: (opts: { progress: boolean }) => Promise<IngestSummary>;
+  /**
+   * Computes a report on an up-to-date ledger: reads new local usage first (unless `ingest` is
+   * false), or answers from the manifest when neither the logs nor the ledger changed since the
+   * same report (`key`) was computed.
+   */
+  report: <T>(
+    key: string,
+    opts: { ingest: boolean; progress: boolean },
+    compute: (store: Store) => Promise<T>,
+  ) => Promise<ReportRun<T>>;
+}
+
+async function openStore(dbPath: string): Promise<Store> {
+  // Loaded on demand: the engine's bindings are the slowest part of start-up.
+  const { openDuckDbStore } = await import('../ledger/store/duckdb/index.js');
+  return openDuckDbStore({ path: dbPath });
+}
+
+/** The ledger file's stamp once closed; a missing WAL is part of "unchanged". */
+function ledgerStamp(dbPath: string): FileStamp | null {
+  return stampOf(`${dbPath}.wal`) === null ? stampOf(dbPath) : null;
+}
+
+function sameStamp(a: FileStamp | null | undefined, b: FileStamp | null): boolean {
+  return !!a && !!b && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+}
+
+type ManifestWithLedger = LedgerManifest & { ledger?: FileStamp };
 
 export async function openContext(opts: GlobalOptions): Promise<CommandContext> {
   const env = process.env;
@@ -40,29 +85,89 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
   const { config } = loadConfig(opts.config, env, home);
   const priceBook = createPriceBook(config.pricing);
   const identity = resolveLocalIdentity(config.identity?.person, env);
-  const dbPath = opts.db ?? defaultLedgerPath();
-  const store = await openDuckDbStore({ path: dbPath });
+  const dbPath = opts.db ?? defaultLedgerPath(env, home);
+  const sourceEnv: SourceEnv = { env, homeDir: home };
+
+  async function runIngest(store: Store, progress: boolean, files: LedgerManifest['files']) {
+    const bar = progress ? createProgressBar() : undefined;
+    try {
+      return await ingest({
+        store,
+        sources: LOCAL_SOURCES,
+        env: sourceEnv,
+        priceBook,
+        identity,
+        onProgress: bar?.update,
+        flushRecords: positiveInt(env.TOKENYIELD_INGEST_BATCH_RECORDS),
+        onFileCovered(source, path, stamp) {
+          const known = files[source] ?? {};
+          known[path] = stamp;
+          files[source] = known;
+        },
+      });
+    } finally {
+      bar?.done();
+    }
+  }
+
+  /** Records what the ledger now covers; cached reports survive only if nothing was written. */
+  function saveManifest(
+    files: LedgerManifest['files'],
+    summary: IngestSummary,
+    previous: ManifestWithLedger | null,
+    reports: Record<string, unknown>,
+  ): void {
+    const unchanged =
+      summary.repriced === 0 && summary.sources.every((s) => s.filesRead === 0 && s.unreadable.length === 0);
+    const manifest: ManifestWithLedger = {
+      format: 1,
+      priceVersion: priceBook.version,
+      files,
+      reports: { ...(unchanged && previous ? previous.reports : {}), ...reports },
+    };
+    const ledger = ledgerStamp(dbPath);
+    if (ledger) manifest.ledger = ledger;
+    writeManifest(dbPath, manifest);
+  }
+
   return {
-    store,
     dbPath,
     personId: identity.personId,
     async ingestLocal({ progress }) {
-      const bar = progress ? createProgressBar() : undefined;
+      const previous = readManifest(dbPath) as ManifestWithLedger | null;
+      const files: LedgerManifest['files'] = {};
+      const store = await openStore(dbPath);
+      let summary: IngestSummary;
       try {
-        return await ingest({
-          store,
-          sources: LOCAL_SOURCES,
-          env: { env, homeDir: home },
-          priceBook,
-          identity,
-          onProgress: bar?.update,
-          flushRecords: positiveInt(env.TOKENYIELD_INGEST_BATCH_RECORDS),
-        });
+        summary = await runIngest(store, progress, files);
       } finally {
-        bar?.done();
+        await store.close();
       }
+      saveManifest(files, summary, previous, {});
+      return summary;
     },
-    close: () => store.close(),
+    async report(key, { ingest: withIngest, progress }, compute) {
+      const manifest = readManifest(dbPath) as ManifestWithLedger | null;
+      const cacheKey = `${priceBook.version}|${key}`;
+      if (manifest && cacheKey in manifest.reports && sameStamp(manifest.ledger, ledgerStamp(dbPath))) {
+        const current = withIngest
+          ? await manifestIsCurrent(manifest, LOCAL_SOURCES, sourceEnv, priceBook.version)
+          : manifest.priceVersion === priceBook.version;
+        if (current) return { result: manifest.reports[cacheKey] as Awaited<ReturnType<typeof compute>> };
+      }
+      const files: LedgerManifest['files'] = {};
+      const store = await openStore(dbPath);
+      let summary: IngestSummary | undefined;
+      let result: Awaited<ReturnType<typeof compute>>;
+      try {
+        if (withIngest) summary = await runIngest(store, progress, files);
+        result = await compute(store);
+      } finally {
+        await store.close();
+      }
+      if (summary) saveManifest(files, summary, manifest, { [cacheKey]: result });
+      return { result, summary };
+    },
   };
 }
 

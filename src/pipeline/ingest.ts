@@ -18,6 +18,7 @@ import { type PriceBook, priceUsage } from '../ledger/pricing/index.js';
 import type { ActivityDraft, ActivityRecord, SourceId, UsageDraft, UsageRecord } from '../ledger/records.js';
 import type { FileCheckpoint, Store, WriteResult } from '../ledger/store/store.js';
 import type { DiscoveredFile, FileSource, ParseSink, SourceEnv } from '../sources/source.js';
+import type { FileStamp } from './ledger-manifest.js';
 
 const HEAD_BYTES = 4096;
 /** Records held in memory before a write; bounds memory on huge histories. */
@@ -72,6 +73,11 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Records held before a write (default 60,000); smaller means more, smaller transactions. */
   flushRecords?: number;
+  /**
+   * Told about every file whose whole content (at the size and mtime given) is in the ledger
+   * once this run's writes have committed; feeds the ledger manifest.
+   */
+  onFileCovered?: (source: SourceId, path: string, stamp: FileStamp) => void;
 }
 
 interface PlannedFile {
@@ -286,9 +292,19 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     summary.filesSeen = files.length;
     for (const file of files) {
       try {
-        const plan = await planFile(source, summary, file, checkpoints.get(file.path));
+        const checkpoint = checkpoints.get(file.path);
+        const plan = await planFile(source, summary, file, checkpoint);
         if (plan) plans.push(plan);
-        else summary.filesUnchanged++;
+        else {
+          summary.filesUnchanged++;
+          if (checkpoint && checkpoint.offset >= checkpoint.size) {
+            options.onFileCovered?.(source.id, file.path, [
+              checkpoint.fileId,
+              checkpoint.size,
+              checkpoint.mtimeMs,
+            ]);
+          }
+        }
       } catch (err) {
         summary.unreadable.push({ path: file.path, reason: describeFsError(err) });
       }
@@ -298,6 +314,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   const bytesTotal = plans.reduce((n, p) => n + (p.size - p.start.offset), 0);
   let bytesDone = 0;
   const writer = new BatchWriter(store, options.priceBook, options.identity);
+  const covered: Array<[SourceId, string, FileStamp]> = [];
   let previousSource: FileSource | undefined;
   for (const [i, plan] of plans.entries()) {
     const { summary, source, file } = plan;
@@ -328,6 +345,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       summary.callsFound += calls;
       summary.activityFound += activity;
       if (end.offset < plan.size) summary.pendingTails++;
+      else covered.push([source.id, file.path, [plan.fileId, plan.size, plan.mtimeMs]]);
       writer.fileDone(
         summary,
         {
@@ -352,6 +370,8 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   }
   await writer.flush();
   await writer.drain();
+  // Only now are the files read in this run durably in the ledger.
+  for (const [source, path, stamp] of covered) options.onFileCovered?.(source, path, stamp);
   onProgress?.({ phase: 'done', filesDone: plans.length, filesTotal: plans.length, bytesDone, bytesTotal });
   return { sources: summaries, repriced, durationMs: performance.now() - started };
 }

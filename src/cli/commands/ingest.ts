@@ -10,15 +10,11 @@ export function registerIngest(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      try {
-        const summary = await ctx.ingestLocal({ progress: !opts.json });
-        process.stdout.write(
-          opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderIngestSummary(summary)}\n`,
-        );
-        if (nothingReadable(summary)) throw new CliError(nothingReadMessage(summary), 1);
-      } finally {
-        await ctx.close();
-      }
+      const summary = await ctx.ingestLocal({ progress: !opts.json });
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderIngestSummary(summary)}\n`,
+      );
+      if (nothingReadable(summary)) throw new CliError(nothingReadMessage(summary), 1);
     });
 }
 

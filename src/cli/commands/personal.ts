@@ -1,26 +1,30 @@
 import type { Command } from 'commander';
+import { localDate } from '../../analyses/reports/dates.js';
 import { personalReport } from '../../analyses/reports/personal-report.js';
 import { nothingReadable } from '../../pipeline/ingest.js';
 import { type GlobalOptions, openContext } from '../context.js';
 import { formatUsd } from '../format/table.js';
 import { renderUsageTable } from '../format/usage-table.js';
 import { nothingReadMessage } from './ingest.js';
-import { parseReportOptions, type ReportOptions } from './report.js';
+import { parseReportOptions, type ReportOptions, reportSkips } from './report.js';
 
 /** `tokenyield` with no arguments: this week's usage by day, tool and model. */
 export async function runPersonal(program: Command, opts: ReportOptions): Promise<void> {
   const { timeZone } = parseReportOptions({ ...opts, since: undefined, until: undefined });
   const ctx = await openContext(program.opts<GlobalOptions>());
-  try {
-    if (opts.ingest) {
-      const summary = await ctx.ingestLocal({ progress: !opts.json });
-      if (nothingReadable(summary)) process.stderr.write(`${nothingReadMessage(summary)}\n\n`);
-    }
-    const report = await personalReport(ctx.store, timeZone);
-    if (opts.json) {
-      process.stdout.write(`${JSON.stringify(report)}\n`);
-      return;
-    }
+  const today = localDate(Date.now(), timeZone);
+  const { result: report, summary } = await ctx.report(
+    JSON.stringify(['personal', timeZone, today]),
+    { ingest: opts.ingest, progress: !opts.json },
+    (store) => personalReport(store, timeZone),
+  );
+  if (summary && nothingReadable(summary)) process.stderr.write(`${nothingReadMessage(summary)}\n\n`);
+  reportSkips(summary);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  {
     const out = [
       `Your AI usage this week (${report.since} – ${report.until}, ${timeZone}): ${formatUsd(report.byDay.totals.cost_usd)}`,
       '',
@@ -35,7 +39,5 @@ export async function runPersonal(program: Command, opts: ReportOptions): Promis
       `Ledger: ${ctx.dbPath}. More: tokenyield report daily|weekly|monthly|session|model|project --help`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);
-  } finally {
-    await ctx.close();
   }
 }

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { isValidTimeZone, localTimeZone, parseDateArg } from '../../analyses/reports/dates.js';
 import { REPORT_KINDS, type ReportKind, usageReport } from '../../analyses/reports/usage-report.js';
 import type { Tool } from '../../ledger/records.js';
-import { type CommandContext, type GlobalOptions, openContext, withGlobalOptions } from '../context.js';
+import type { IngestSummary } from '../../pipeline/ingest.js';
+import { type GlobalOptions, openContext, withGlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 import { toCsv } from '../format/csv.js';
 import { renderIngestSummary } from '../format/ingest-summary.js';
@@ -57,10 +58,9 @@ export function withReportOptions(cmd: Command): Command {
     .option('--no-ingest', 'report on the ledger as it is, without reading new local usage first');
 }
 
-/** Reads new local usage first (unless --no-ingest); says on stderr what was skipped. */
-export async function ingestBeforeReport(ctx: CommandContext, opts: ReportOptions): Promise<void> {
-  if (!opts.ingest) return;
-  const summary = await ctx.ingestLocal({ progress: !opts.json && !opts.csv });
+/** Says on stderr what the ingest before a report skipped, so nothing is dropped silently. */
+export function reportSkips(summary: IngestSummary | undefined): void {
+  if (!summary) return;
   const skipped = summary.sources.some((s) => Object.keys(s.skipped).length > 0 || s.unreadable.length > 0);
   if (skipped) process.stderr.write(`${renderIngestSummary(summary)}\n\n`);
 }
@@ -73,13 +73,13 @@ export function registerReport(program: Command): void {
     ).action(async (opts: ReportOptions, cmd: Command) => {
       const window = parseReportOptions(opts);
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      try {
-        await ingestBeforeReport(ctx, opts);
-        const result = await usageReport(ctx.store, { kind, ...window });
-        printReport(kind, result, opts);
-      } finally {
-        await ctx.close();
-      }
+      const { result, summary } = await ctx.report(
+        JSON.stringify(['usage', kind, window]),
+        { ingest: opts.ingest, progress: !opts.json && !opts.csv },
+        (store) => usageReport(store, { kind, ...window }),
+      );
+      reportSkips(summary);
+      printReport(kind, result, opts);
     });
   }
 }

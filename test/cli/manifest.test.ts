@@ -1,0 +1,92 @@
+/**
+ * A re-run with nothing new is answered from the ledger manifest without opening the ledger,
+ * and any change to the logs, the ledger or the prices sends it back to the ledger.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, REPO_ROOT, runCli, tempDir } from './run-cli.js';
+
+const CAPTURE = join(REPO_ROOT, 'test/fixtures/claude-code/capture-2.1.197');
+const SESSION = 'projects/-home-dev-acme-api/14a9e392-f219-453b-8f83-8a99a0ad7f34.jsonl';
+
+async function daily(db: string, env: Record<string, string>, extra: string[] = []) {
+  const res = await runCli(['report', 'daily', '--json', '--tz', 'UTC', '--db', db, ...extra], env);
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  return JSON.parse(res.stdout) as { totals: Record<string, number> };
+}
+
+/** Holds the ledger open for writing in another process, so only the manifest can answer. */
+async function holdLedger(db: string): Promise<() => void> {
+  const holder = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { DuckDBInstance } from '@duckdb/node-api';
+       const i = await DuckDBInstance.create(${JSON.stringify(db)});
+       const c = await i.connect(); await c.run('select 1');
+       process.stdout.write('ready\\n'); setTimeout(() => {}, 60000);`,
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', (d) => String(d).includes('ready') && resolve());
+    holder.on('exit', () => reject(new Error('holder exited')));
+  });
+  return () => holder.kill('SIGKILL');
+}
+
+function setup() {
+  const root = tempDir('ty-manifest-');
+  cpSync(CAPTURE, root, { recursive: true });
+  const db = join(tempDir(), 'ledger.duckdb');
+  return { root, db, env: isolatedEnv({ CLAUDE_CONFIG_DIR: root }) };
+}
+
+describe('ledger manifest', () => {
+  it('answers an unchanged report without opening the ledger', async () => {
+    const { db, env } = setup();
+    const first = await daily(db, env);
+    expect(first.totals.total_tokens).toBe(66516);
+    const release = await holdLedger(db);
+    try {
+      expect(await daily(db, env)).toEqual(first);
+      // A report never computed before needs the ledger, which is locked: a clear error.
+      const other = await runCli(['report', 'monthly', '--json', '--db', db], env);
+      expect(other.code).toBe(3);
+    } finally {
+      release();
+    }
+  });
+
+  it('reads the ledger again when a log grows, when the ledger changes, and when prices change', async () => {
+    const { root, db, env } = setup();
+    await daily(db, env);
+    // A new call appended to a session.
+    const line = readFileSync(join(root, SESSION), 'utf8')
+      .split('\n')
+      .find((l) => l.includes('"type":"assistant"'))!
+      .replaceAll('msg_cap_4', 'msg_new')
+      .replaceAll('req_cap_4', 'req_new');
+    appendFileSync(join(root, SESSION), `${line}\n`);
+    const grown = await daily(db, env);
+    expect(grown.totals.total_tokens).toBe(66516 + 8949);
+
+    // The ledger deleted: the cached answer must not outlive it.
+    rmSync(db);
+    rmSync(`${db}.wal`, { force: true });
+    expect((await daily(db, env, ['--no-ingest'])).totals.total_tokens).toBe(0);
+    expect((await daily(db, env)).totals.total_tokens).toBe(66516 + 8949);
+
+    // A price override changes the cost on the next run.
+    const config = join(tempDir(), 'config.json');
+    writeFileSync(config, JSON.stringify({ pricing: { discounts: [{ provider: 'anthropic', percent: 50 }] } }));
+    const before = (await daily(db, env)).totals.cost_usd!;
+    const after = (await daily(db, { ...env, TOKENYIELD_CONFIG: config })).totals.cost_usd!;
+    expect(after).toBeCloseTo(before / 2, 6);
+    expect(after).toBeLessThan(before);
+  });
+});
