@@ -59,6 +59,8 @@ export interface SourceIngestSummary {
 
 export interface IngestSummary {
   sources: SourceIngestSummary[];
+  /** Transactions written (one per batch of records and the checkpoints they complete). */
+  batchesWritten: number;
   /** Stored costs recomputed because the price table or overrides changed. */
   repriced: number;
   durationMs: number;
@@ -160,27 +162,40 @@ async function planFile(
   return { ...base, start: { offset: 0, state: null }, headHash: head, restart: checkpoint !== undefined };
 }
 
-/** Accumulates normalised records and writes them (with their files' checkpoints) in bounded batches. */
+/**
+ * Accumulates normalised records and writes them (with the checkpoints of the files they
+ * complete) in bounded batches. A batch never mixes sources: the writer is told the source
+ * before its files are read and flushes when it changes, so store results map back exactly.
+ */
 class BatchWriter {
   private usage = new Map<string, UsageRecord>();
   private activity = new Map<string, ActivityRecord>();
   private checkpoints: FileCheckpoint[] = [];
   private replaceOrigins: string[] = [];
-  /** Calls and activity found in the pending batch, by source (at most one source per batch). */
-  private pendingBySource = new Map<SourceIngestSummary, { calls: number; activity: number }>();
+  /** Usage drafts received for the current batch (copies included), for the summary. */
+  private callsInBatch = 0;
+  private summary: SourceIngestSummary | null = null;
   private inFlight: Promise<void> | null = null;
+  batchesWritten = 0;
 
   constructor(
     private readonly store: Store,
     private readonly priceBook: PriceBook,
     private readonly identity: LocalIdentity,
+    readonly flushRecords: number,
   ) {}
 
   get size(): number {
     return this.usage.size + this.activity.size;
   }
 
+  async startSource(summary: SourceIngestSummary): Promise<void> {
+    if (this.summary !== summary) await this.flush();
+    this.summary = summary;
+  }
+
   addUsage(draft: UsageDraft): void {
+    this.callsInBatch++;
     const kept = this.usage.get(draft.id);
     if (kept && !isBetterCopy(draft, kept)) return;
     const price = priceUsage(this.priceBook, draft);
@@ -200,19 +215,17 @@ class BatchWriter {
     this.activity.set(draft.id, record);
   }
 
-  fileDone(
-    summary: SourceIngestSummary,
-    checkpoint: FileCheckpoint,
-    replace: boolean,
-    calls: number,
-    activity: number,
-  ): void {
+  fileDone(checkpoint: FileCheckpoint, replace: boolean): void {
     this.checkpoints.push(checkpoint);
     if (replace) this.replaceOrigins.push(checkpoint.path);
-    const pending = this.pendingBySource.get(summary) ?? { calls: 0, activity: 0 };
-    pending.calls += calls;
-    pending.activity += activity;
-    this.pendingBySource.set(summary, pending);
+  }
+
+  /**
+   * Mid-file: writes what a huge file yielded so far, without its checkpoint (the records are
+   * idempotent, so a crash before the checkpoint only means they are read again).
+   */
+  flushIfFull(): Promise<void> | undefined {
+    return this.size >= this.flushRecords ? this.flush() : undefined;
   }
 
   /**
@@ -228,15 +241,22 @@ class BatchWriter {
       checkpoints: this.checkpoints,
       replaceOrigins: this.replaceOrigins,
     };
-    const pending = this.pendingBySource;
+    const summary = this.summary;
+    const calls = this.callsInBatch;
     this.usage = new Map();
     this.activity = new Map();
     this.checkpoints = [];
     this.replaceOrigins = [];
-    this.pendingBySource = new Map();
+    this.callsInBatch = 0;
     const previous = this.inFlight;
     if (previous) await previous;
-    const write = this.store.write(batch).then((result) => attribute(pending, result));
+    const write = this.store.write(batch).then((result) => {
+      this.batchesWritten++;
+      if (!summary) return;
+      summary.newCalls += result.usageInserted;
+      summary.duplicatesDropped += calls - result.usageInserted;
+      summary.newActivity += result.activityInserted;
+    });
     // A failed write is reported by the next flush() or drain(), not as an unhandled rejection.
     write.catch(() => {});
     this.inFlight = write;
@@ -246,18 +266,6 @@ class BatchWriter {
     const last = this.inFlight;
     this.inFlight = null;
     if (last) await last;
-  }
-}
-
-/** A batch never mixes sources (the writer is flushed between them), so results map back exactly. */
-function attribute(
-  pending: Map<SourceIngestSummary, { calls: number; activity: number }>,
-  result: WriteResult,
-): void {
-  for (const [summary, found] of pending) {
-    summary.newCalls += result.usageInserted;
-    summary.duplicatesDropped += found.calls - result.usageInserted;
-    summary.newActivity += result.activityInserted;
   }
 }
 
@@ -313,13 +321,11 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 
   const bytesTotal = plans.reduce((n, p) => n + (p.size - p.start.offset), 0);
   let bytesDone = 0;
-  const writer = new BatchWriter(store, options.priceBook, options.identity);
+  const writer = new BatchWriter(store, options.priceBook, options.identity, flushRecords);
   const covered: Array<[SourceId, string, FileStamp]> = [];
-  let previousSource: FileSource | undefined;
   for (const [i, plan] of plans.entries()) {
     const { summary, source, file } = plan;
-    if (previousSource !== source) await writer.flush();
-    previousSource = source;
+    await writer.startSource(summary);
     onProgress?.({ phase: 'read', filesDone: i, filesTotal: plans.length, bytesDone, bytesTotal });
     let calls = 0;
     let activity = 0;
@@ -335,6 +341,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       skip(reason) {
         summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
       },
+      // Whole-file sources replace their file's records when it completes, so they must not
+      // write part of it earlier.
+      between: source.mode === 'append' ? () => writer.flushIfFull() : undefined,
     };
     try {
       const end = await source.parse(file, plan.start, sink);
@@ -347,7 +356,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
       if (end.offset < plan.size) summary.pendingTails++;
       else covered.push([source.id, file.path, [plan.fileId, plan.size, plan.mtimeMs]]);
       writer.fileDone(
-        summary,
         {
           source: source.id,
           path: file.path,
@@ -359,8 +367,6 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
           state: end.state ?? null,
         },
         source.mode === 'whole',
-        calls,
-        activity,
       );
     } catch (err) {
       summary.unreadable.push({ path: file.path, reason: describeFsError(err) });
@@ -373,7 +379,12 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   // Only now are the files read in this run durably in the ledger.
   for (const [source, path, stamp] of covered) options.onFileCovered?.(source, path, stamp);
   onProgress?.({ phase: 'done', filesDone: plans.length, filesTotal: plans.length, bytesDone, bytesTotal });
-  return { sources: summaries, repriced, durationMs: performance.now() - started };
+  return {
+    sources: summaries,
+    batchesWritten: writer.batchesWritten,
+    repriced,
+    durationMs: performance.now() - started,
+  };
 }
 
 function describeFsError(err: unknown): string {

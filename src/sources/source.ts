@@ -24,6 +24,12 @@ export interface ParseSink {
   activity(draft: ActivityDraft): void;
   /** A line (or record) that could not be used, with a short human reason such as `invalid JSON`. */
   skip(reason: string): void;
+  /**
+   * Append-mode sources call this between chunks of a file and await what it returns: the
+   * consumer may write out what it collected so far (without the file's checkpoint), which keeps
+   * memory bounded on a single huge file.
+   */
+  between?(): Promise<void> | undefined;
 }
 
 export interface ParseStart {

@@ -83,7 +83,10 @@ describe('ledger manifest', () => {
 
     // A price override changes the cost on the next run.
     const config = join(tempDir(), 'config.json');
-    writeFileSync(config, JSON.stringify({ pricing: { discounts: [{ provider: 'anthropic', percent: 50 }] } }));
+    writeFileSync(
+      config,
+      JSON.stringify({ pricing: { discounts: [{ provider: 'anthropic', percent: 50 }] } }),
+    );
     const before = (await daily(db, env)).totals.cost_usd!;
     const after = (await daily(db, { ...env, TOKENYIELD_CONFIG: config })).totals.cost_usd!;
     expect(after).toBeCloseTo(before / 2, 6);

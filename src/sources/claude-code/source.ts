@@ -26,7 +26,7 @@ export async function parseTranscript(
     start.offset,
     (buf, s, e, offset) => parser.line(buf, s, e, offset),
     (buf, s, e, offset) => parser.tail(buf, s, e, offset),
-    options,
+    { between: sink.between?.bind(sink), ...options },
   );
   for (let i = 0; i < result.oversizedLines; i++) sink.skip(SKIP.tooLong);
   return { offset: result.offset, state: parser.state(), bytesRead: result.bytesRead, lines: result.lines };

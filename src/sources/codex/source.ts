@@ -101,7 +101,7 @@ export async function parseRollout(
     return true;
   };
 
-  const read = await readLines(file.path, offset, onLine, onTail);
+  const read = await readLines(file.path, offset, onLine, onTail, { between: sink.between?.bind(sink) });
   for (let i = 0; i < read.oversizedLines; i++) sink.skip('line too long');
   return { offset: read.offset, state: parser.state, bytesRead: read.bytesRead, lines: read.lines };
 }

@@ -25,6 +25,11 @@ export interface LineReaderOptions {
   maxLineBytes?: number;
   /** Stop reading at this offset (the size seen when the file was listed), so a run is a snapshot. */
   endOffset?: number;
+  /**
+   * Called between chunks; a returned promise is awaited before reading on. Lets the consumer
+   * write out what it has collected, so a single huge file is read in bounded memory.
+   */
+  between?: () => Promise<void> | undefined;
 }
 
 /**
@@ -149,6 +154,8 @@ export async function readLines(
         bufOffset += lineStart;
       }
       sinceYield += bytesRead;
+      const pause = options.between?.();
+      if (pause) await pause;
       if (sinceYield >= YIELD_BYTES && position < limit) {
         sinceYield = 0;
         await yieldToEventLoop();

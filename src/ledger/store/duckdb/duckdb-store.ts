@@ -79,30 +79,31 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Stor
   }
   if (!inMemory && !readOnly) mkdirSync(dirname(path), { recursive: true });
 
-  let instance: DuckDBInstance;
-  try {
-    instance = await DuckDBInstance.create(path, {
-      access_mode: readOnly ? 'READ_ONLY' : 'READ_WRITE',
-      memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
-      threads: String(threads),
-      // Row order within a table carries no meaning here, and keeping it costs memory on inserts.
-      preserve_insertion_order: 'false',
-      // A CLI that records spend must never reach out to the network to fetch an extension.
-      autoinstall_known_extensions: 'false',
-      // Without these, memory freed after each write stays with the allocator, and resident memory
-      // measured ~100 MB above what DuckDB itself reports as in use.
-      allocator_background_threads: 'true',
-      allocator_flush_threshold: '16MB',
-    });
-  } catch (error) {
-    const detail = lockDetail(messageOf(error));
-    if (detail !== undefined) throw new StoreLockedError(path, detail);
-    throw new Error(`Cannot open the ledger ${path}: ${messageOf(error)}`, { cause: error });
-  }
-  if (!inMemory) openInThisProcess.add(path);
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    threads: String(threads),
+    // Row order within a table carries no meaning here, and keeping it costs memory on inserts.
+    preserve_insertion_order: 'false',
+    // A CLI that records spend must never reach out to the network to fetch an extension.
+    autoinstall_known_extensions: 'false',
+    // Without these, memory freed after each write stays with the allocator, and resident memory
+    // measured ~100 MB above what DuckDB itself reports as in use.
+    allocator_background_threads: 'true',
+    allocator_flush_threshold: '16MB',
+    // Spill files beside the ledger rather than in whatever directory the CLI was started from.
+    ...(inMemory ? {} : { temp_directory: `${path}.tmp` }),
+  });
   let connection: DuckDBConnection | undefined;
   try {
     connection = await instance.connect();
+    try {
+      await attachLedger(connection, path, readOnly);
+    } catch (error) {
+      const detail = lockDetail(messageOf(error));
+      if (detail !== undefined) throw new StoreLockedError(path, detail);
+      throw new Error(`Cannot open the ledger ${path}: ${messageOf(error)}`, { cause: error });
+    }
+    if (!inMemory) openInThisProcess.add(path);
     // Timestamps are stored as instants; only explicit per-query zones may shape what users see.
     await connection.run("SET GLOBAL TimeZone = 'UTC'");
     await migrate(connection, path, undefined, readOnly);
@@ -114,6 +115,25 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Stor
     openInThisProcess.delete(path);
     throw error;
   }
+}
+
+/** The name the ledger file is attached under; every connection of a store uses it as default. */
+const LEDGER = 'ledger';
+
+/*
+ * Row groups of 16k rows instead of DuckDB's 122,880: a transaction keeps its appended rows in
+ * memory until a row group fills (then writes it to the file), and a checkpoint compresses whole
+ * row groups, so this size bounds the memory of large writes. A 150k-row usage batch failed with
+ * "Out of Memory" at memory_limit 64MB with the default size.
+ */
+const ROW_GROUP_SIZE = Number(process.env.TY_RG ?? 16_384);
+
+async function attachLedger(connection: DuckDBConnection, path: string, readOnly: boolean): Promise<void> {
+  // ATTACH takes no parameters; a quoted literal with doubled quotes is exact for any path.
+  const literal = `'${path.replaceAll("'", "''")}'`;
+  const options = [...(readOnly ? ['READ_ONLY'] : []), `ROW_GROUP_SIZE ${ROW_GROUP_SIZE}`];
+  await connection.run(`ATTACH ${literal} AS ${LEDGER} (${options.join(', ')})`);
+  await connection.run(`USE ${LEDGER}`);
 }
 
 /**
@@ -309,6 +329,12 @@ function uniqueBy<R>(
   }
   return kept.size === rows.length ? [...rows] : [...kept.values()];
 }
+
+/*
+ * The appender buffers rows until flushed (up to ~200k by default) in memory that the table's own
+ * storage could otherwise spill or write out; flushing often keeps a large batch within memory_limit.
+ */
+const APPEND_FLUSH_ROWS = 8192;
 
 const never = () => false;
 const always = () => true;
@@ -536,7 +562,8 @@ class DuckDbStore implements Store {
       await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (${definition})`);
     }
     if (rows.length === 0) return;
-    const appender = await this.connection.createAppender(table, 'main', target === 'temp' ? 'temp' : null);
+    const appender = await this.connection.createAppender(table, 'main', target === 'temp' ? 'temp' : LEDGER);
+    let pending = 0;
     try {
       for (const row of rows) {
         for (const column of columns) {
@@ -548,6 +575,10 @@ class DuckDbStore implements Store {
           else appender.appendTimestampTZ(timestampTZValue(BigInt(Math.round((value as number) * 1000))));
         }
         appender.endRow();
+        if (++pending === APPEND_FLUSH_ROWS) {
+          appender.flushSync();
+          pending = 0;
+        }
       }
       appender.closeSync();
     } catch (error) {
@@ -685,6 +716,7 @@ class DuckDbStore implements Store {
     const connection = await this.exclusive(async () => {
       const reader = await this.instance.connect();
       this.readers.add(reader);
+      await reader.run(`USE ${LEDGER}`);
       return reader;
     });
     try {
