@@ -16,7 +16,7 @@ import { isBetterCopy } from '../ledger/dedup.js';
 import type { LocalIdentity } from '../ledger/identity.js';
 import { type PriceBook, priceUsage } from '../ledger/pricing/index.js';
 import type { ActivityDraft, ActivityRecord, SourceId, UsageDraft, UsageRecord } from '../ledger/records.js';
-import type { FileCheckpoint, Store, WriteResult } from '../ledger/store/store.js';
+import type { FileCheckpoint, Store } from '../ledger/store/store.js';
 import type { DiscoveredFile, FileSource, ParseSink, SourceEnv } from '../sources/source.js';
 import type { FileStamp } from './ledger-manifest.js';
 

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isolatedEnv, REPO_ROOT, runCli, tempDir } from './run-cli.js';
+import { holdLedger, isolatedEnv, REPO_ROOT, runCli, tempDir } from './run-cli.js';
 
 const CAPTURE = join(REPO_ROOT, 'test/fixtures/claude-code/capture-2.1.197');
 
@@ -213,29 +212,14 @@ describe('tokenyield ingest', () => {
 
   it('says clearly when another process holds the ledger', async () => {
     const db = join(tempDir(), 'ledger.duckdb');
-    const holder = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { DuckDBInstance } from '@duckdb/node-api';
-         const i = await DuckDBInstance.create(${JSON.stringify(db)});
-         const c = await i.connect(); await c.run('create table t(x int)');
-         process.stdout.write('ready\\n'); setTimeout(() => {}, 60000);`,
-      ],
-      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const release = await holdLedger(db);
     try {
-      await new Promise<void>((resolve, reject) => {
-        holder.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-        holder.on('exit', () => reject(new Error('holder exited')));
-      });
       const res = await runCli(['report', 'daily', '--db', db], isolatedEnv());
       expect(res.code).toBe(3);
       expect(res.stderr).toMatch(/open for writing in another process/);
       expect(res.stderr).not.toMatch(/\n\s+at /);
     } finally {
-      holder.kill('SIGKILL');
+      release();
     }
   });
 });

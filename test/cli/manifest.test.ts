@@ -2,11 +2,10 @@
  * A re-run with nothing new is answered from the ledger manifest without opening the ledger,
  * and any change to the logs, the ledger or the prices sends it back to the ledger.
  */
-import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isolatedEnv, REPO_ROOT, runCli, tempDir } from './run-cli.js';
+import { holdLedger, isolatedEnv, REPO_ROOT, runCli, tempDir } from './run-cli.js';
 
 const CAPTURE = join(REPO_ROOT, 'test/fixtures/claude-code/capture-2.1.197');
 const SESSION = 'projects/-home-dev-acme-api/14a9e392-f219-453b-8f83-8a99a0ad7f34.jsonl';
@@ -16,27 +15,6 @@ async function daily(db: string, env: Record<string, string>, extra: string[] = 
   expect(res.stderr).toBe('');
   expect(res.code).toBe(0);
   return JSON.parse(res.stdout) as { totals: Record<string, number> };
-}
-
-/** Holds the ledger open for writing in another process, so only the manifest can answer. */
-async function holdLedger(db: string): Promise<() => void> {
-  const holder = spawn(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `import { DuckDBInstance } from '@duckdb/node-api';
-       const i = await DuckDBInstance.create(${JSON.stringify(db)});
-       const c = await i.connect(); await c.run('select 1');
-       process.stdout.write('ready\\n'); setTimeout(() => {}, 60000);`,
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-    holder.on('exit', () => reject(new Error('holder exited')));
-  });
-  return () => holder.kill('SIGKILL');
 }
 
 function setup() {

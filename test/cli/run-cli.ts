@@ -57,3 +57,27 @@ export function runCli(
     });
   });
 }
+
+/**
+ * Holds the ledger open for writing in another process, as a second tokenyield would.
+ * Resolves once the file is locked; call the returned function to let go.
+ */
+export async function holdLedger(db: string): Promise<() => void> {
+  const holder = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { DuckDBInstance } from '@duckdb/node-api';
+       const i = await DuckDBInstance.create(${JSON.stringify(db)});
+       const c = await i.connect(); await c.run('select 1');
+       process.stdout.write('ready\\n'); setTimeout(() => {}, 60000);`,
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', (d) => String(d).includes('ready') && resolve());
+    holder.on('exit', () => reject(new Error('the process holding the ledger exited')));
+  });
+  return () => holder.kill('SIGKILL');
+}

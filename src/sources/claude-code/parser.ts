@@ -9,7 +9,8 @@
  * @module
  */
 import { isUtf8 } from 'node:buffer';
-import type { ActivityDraft, ActivityKind, UsageDraft } from '../../ledger/records.js';
+import type { ActivityKind, UsageDraft } from '../../ledger/records.js';
+import { type ActivityFields, activityDraft } from '../activity-draft.js';
 import { promptFingerprint } from '../fingerprint.js';
 import type { ParseSink } from '../source.js';
 import {
@@ -109,10 +110,6 @@ interface Envelope {
   gitBranch: string | null;
   isSubagent: boolean;
 }
-
-type ActivityFields = Partial<
-  Pick<ActivityDraft, 'name' | 'promptLength' | 'promptFingerprint' | 'linesAdded' | 'linesRemoved' | 'ref'>
->;
 
 interface ToolUseBlock {
   id: string;
@@ -700,24 +697,23 @@ export class TranscriptParser {
   }
 
   private activity(env: Envelope, id: string, ts: number, kind: ActivityKind, fields: ActivityFields): void {
-    this.sink.activity({
-      id,
-      ts,
-      source: 'claude_code_jsonl',
-      tool: 'claude-code',
-      sessionId: env.sessionId,
-      kind,
-      name: fields.name ?? null,
-      promptLength: fields.promptLength ?? null,
-      promptFingerprint: fields.promptFingerprint ?? null,
-      linesAdded: fields.linesAdded ?? 0,
-      linesRemoved: fields.linesRemoved ?? 0,
-      ref: fields.ref ?? null,
-      cwd: env.cwd,
-      gitBranch: env.gitBranch,
-      isSubagent: env.isSubagent,
-      origin: this.origin,
-    });
+    this.sink.activity(
+      activityDraft(
+        {
+          id,
+          ts,
+          source: 'claude_code_jsonl',
+          tool: 'claude-code',
+          sessionId: env.sessionId,
+          kind,
+          cwd: env.cwd,
+          gitBranch: env.gitBranch,
+          isSubagent: env.isSubagent,
+          origin: this.origin,
+        },
+        fields,
+      ),
+    );
   }
 
   private timestamp(b: Buffer): number {

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { recordId, shortHash } from '../../ledger/ids.js';
 import type { ActivityDraft, ActivityKind, UsageDraft } from '../../ledger/records.js';
+import { activityDraft, type ActivityFields as SharedActivityFields } from '../activity-draft.js';
 import { promptFingerprint } from '../fingerprint.js';
 import type { ParseSink } from '../source.js';
 import { commandText, countPatchChanges, isGitCommit, parseCommitOutput } from './activity.js';
@@ -40,19 +41,8 @@ export function sessionIdFromPath(path: string): string {
   return ROLLOUT_ID.exec(name)?.[1]?.toLowerCase() ?? `rollout-${shortHash(name)}`;
 }
 
-type ActivityFields = Partial<
-  Pick<
-    ActivityDraft,
-    | 'name'
-    | 'promptLength'
-    | 'promptFingerprint'
-    | 'linesAdded'
-    | 'linesRemoved'
-    | 'ref'
-    | 'cwd'
-    | 'gitBranch'
-  >
->;
+/** Codex lines may name their own working directory and branch, overriding the session's. */
+type ActivityFields = SharedActivityFields & Partial<Pick<ActivityDraft, 'cwd' | 'gitBranch'>>;
 
 function object(v: unknown): Json | null {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : null;
@@ -329,25 +319,24 @@ export class RolloutParser {
 
   private activity(kind: ActivityKind, offset: number, ts: number, fields: ActivityFields): void {
     const st = this.st;
-    this.sink.activity({
-      // Rollouts are append-only, so a line's byte offset names it for good.
-      id: recordId('cx', kind, st.sessionId, offset),
-      ts,
-      source: 'codex_rollout',
-      tool: 'codex',
-      sessionId: st.sessionId,
-      kind,
-      name: fields.name ?? null,
-      promptLength: fields.promptLength ?? null,
-      promptFingerprint: fields.promptFingerprint ?? null,
-      linesAdded: fields.linesAdded ?? 0,
-      linesRemoved: fields.linesRemoved ?? 0,
-      ref: fields.ref ?? null,
-      cwd: fields.cwd !== undefined ? fields.cwd : st.cwd,
-      gitBranch: fields.gitBranch !== undefined ? fields.gitBranch : st.gitBranch,
-      isSubagent: st.isSubagent,
-      origin: this.origin,
-    });
+    this.sink.activity(
+      activityDraft(
+        {
+          // Rollouts are append-only, so a line's byte offset names it for good.
+          id: recordId('cx', kind, st.sessionId, offset),
+          ts,
+          source: 'codex_rollout',
+          tool: 'codex',
+          sessionId: st.sessionId,
+          kind,
+          cwd: fields.cwd !== undefined ? fields.cwd : st.cwd,
+          gitBranch: fields.gitBranch !== undefined ? fields.gitBranch : st.gitBranch,
+          isSubagent: st.isSubagent,
+          origin: this.origin,
+        },
+        fields,
+      ),
+    );
   }
 
   private userMessage(payload: Json, ts: number | null, offset: number): void {

@@ -48,7 +48,7 @@ export interface DuckDbStoreOptions {
   threads?: number;
 }
 
-export const DEFAULT_MEMORY_LIMIT = '192MB';
+export const DEFAULT_MEMORY_LIMIT = '96MB';
 export const DEFAULT_THREADS = 2;
 
 /** `$TOKENYIELD_DB` when set, else `~/.tokenyield/ledger.duckdb`. */
@@ -126,7 +126,7 @@ const LEDGER = 'ledger';
  * row groups, so this size bounds the memory of large writes. A 150k-row usage batch failed with
  * "Out of Memory" at memory_limit 64MB with the default size.
  */
-const ROW_GROUP_SIZE = Number(process.env.TY_RG ?? 16_384);
+const ROW_GROUP_SIZE = 16_384;
 
 async function attachLedger(connection: DuckDBConnection, path: string, readOnly: boolean): Promise<void> {
   // ATTACH takes no parameters; a quoted literal with doubled quotes is exact for any path.
