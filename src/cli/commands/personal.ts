@@ -12,11 +12,12 @@ import { parseReportOptions, type ReportOptions, reportSkips } from './report.js
 export async function runPersonal(program: Command, opts: ReportOptions): Promise<void> {
   const { timeZone } = parseReportOptions({ ...opts, since: undefined, until: undefined });
   const ctx = await openContext(program.opts<GlobalOptions>());
-  const today = localDate(Date.now(), timeZone);
+  const now = Date.now();
   const { result: report, summary } = await ctx.report(
-    JSON.stringify(['personal', timeZone, today]),
+    // The week is relative to today, so today is part of what the cached answer depends on.
+    JSON.stringify(['personal', timeZone, localDate(now, timeZone)]),
     { ingest: opts.ingest, progress: !opts.json },
-    (store) => personalReport(store, timeZone),
+    (store) => personalReport(store, timeZone, now),
   );
   if (summary && nothingReadable(summary)) process.stderr.write(`${nothingReadMessage(summary)}\n\n`);
   reportSkips(summary);
@@ -24,20 +25,18 @@ export async function runPersonal(program: Command, opts: ReportOptions): Promis
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
-  {
-    const out = [
-      `Your AI usage this week (${report.since} – ${report.until}, ${timeZone}): ${formatUsd(report.byDay.totals.cost_usd)}`,
-      '',
-      renderUsageTable(report.byDay),
-      '',
-      'By tool',
-      renderUsageTable(report.byTool),
-      '',
-      'By model',
-      renderUsageTable(report.byModel),
-      '',
-      `Ledger: ${ctx.dbPath}. More: tokenyield report daily|weekly|monthly|session|model|project --help`,
-    ];
-    process.stdout.write(`${out.join('\n')}\n`);
-  }
+  const out = [
+    `Your AI usage this week (${report.since} – ${report.until}, ${timeZone}): ${formatUsd(report.byDay.totals.cost_usd)}`,
+    '',
+    renderUsageTable(report.byDay),
+    '',
+    'By tool',
+    renderUsageTable(report.byTool),
+    '',
+    'By model',
+    renderUsageTable(report.byModel),
+    '',
+    `Ledger: ${ctx.dbPath}. More: tokenyield report daily|weekly|monthly|session|model|project --help`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
 }
