@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { batch, runStoreContract, usageRecord } from '../store.contract.js';
+import { activityRecord, batch, runStoreContract, usageRecord } from '../store.contract.js';
 import { StoreLockedError, StoreSchemaError } from '../store.js';
 import { defaultLedgerPath, MIGRATIONS, migrate, openDuckDbStore, SCHEMA_VERSION } from './index.js';
 
@@ -139,6 +139,56 @@ describe('openDuckDbStore', () => {
       ).getRows(),
     );
     expect(halfExists).toEqual([[0]]);
+  });
+
+  it('asks for a writable open before reading a file that needs migrating', async () => {
+    const path = freshPath();
+    await withRawConnection(path, (c) => c.run('CREATE TABLE unrelated (x INTEGER)'));
+    await expect(openDuckDbStore({ path, readOnly: true })).rejects.toThrow(/needs migrating/);
+    const store = await openDuckDbStore({ path });
+    expect(await store.getMeta('schema_version')).toBe(String(SCHEMA_VERSION));
+    await store.close();
+  });
+
+  it('keeps an in-memory ledger for :memory:', async () => {
+    const store = await openDuckDbStore({ path: ':memory:' });
+    await store.write(batch({ usage: [usageRecord()] }));
+    expect((await store.usage({ groupBy: 'tool', timeZone: 'UTC' }))[0]?.calls).toBe(1);
+    await store.close();
+  });
+
+  it('keeps a batch larger than a merge slice atomic', async () => {
+    const store = await openDuckDbStore({ path: freshPath() });
+    try {
+      const usage = Array.from({ length: 60_000 }, (_, i) =>
+        usageRecord({ id: `cc:msg_bulk_${i}:req`, messageId: `msg_bulk_${i}`, tokens: { output: 1 } }),
+      );
+      const activity = Array.from({ length: 60_000 }, (_, i) => activityRecord({ id: `cc:act_bulk_${i}` }));
+      // Broken in the second slice, after the first was merged inside the transaction.
+      const broken = [...usage];
+      broken[55_000] = { ...usage[55_000]!, personId: null as unknown as string };
+      await expect(store.write(batch({ usage: broken, activity }))).rejects.toThrow(/person_id/);
+      expect(await store.usage({ groupBy: 'tool', timeZone: 'UTC' })).toEqual([]);
+
+      expect(await store.write(batch({ usage, activity }))).toEqual({
+        usageInserted: 60_000,
+        usageDuplicates: 0,
+        activityInserted: 60_000,
+        activityDuplicates: 0,
+      });
+      expect(
+        await store.write(batch({ usage: usage.slice(10_000), activity: activity.slice(0, 55_000) })),
+      ).toEqual({
+        usageInserted: 0,
+        usageDuplicates: 50_000,
+        activityInserted: 0,
+        activityDuplicates: 55_000,
+      });
+      const [total] = await store.usage({ groupBy: 'tool', timeZone: 'UTC' });
+      expect(total).toMatchObject({ calls: 60_000, output: 60_000 });
+    } finally {
+      await store.close();
+    }
   });
 
   it('opens read-only for queries and refuses writes', async () => {
