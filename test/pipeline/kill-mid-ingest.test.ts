@@ -19,9 +19,10 @@ async function totals(db: string, env: Record<string, string>): Promise<Totals> 
 describe('ingestion killed mid-way', () => {
   it('resumes to exactly the uninterrupted totals', async () => {
     const root = tempDir('ty-kill-');
-    const { truth } = generateClaudeHistory(root, { seed: 11, targetBytes: 48 * 1024 * 1024, files: 240 });
-    // Small batches so that many commits happen and a kill lands between and inside them.
-    const env = isolatedEnv({ CLAUDE_CONFIG_DIR: root, TOKENYIELD_INGEST_BATCH_RECORDS: '1500' });
+    const { truth } = generateClaudeHistory(root, { seed: 11, targetBytes: 64 * 1024 * 1024, files: 300 });
+    // Tiny batches: many commits spread over the run, so that some kill lands between two of them
+    // whatever the machine's speed.
+    const env = isolatedEnv({ CLAUDE_CONFIG_DIR: root, TOKENYIELD_INGEST_BATCH_RECORDS: '250' });
 
     const cleanDb = join(tempDir(), 'clean.duckdb');
     const clean = await runCli(['ingest', '--db', cleanDb], env);
@@ -37,7 +38,7 @@ describe('ingestion killed mid-way', () => {
     const db = join(tempDir(), 'killed.duckdb');
     let partialSeen = 0;
     let killed = 0;
-    for (let delay = 250; delay <= 6000; delay += 250) {
+    for (let delay = 200; delay <= 20_000; delay += 100) {
       const res = await runCli(['ingest', '--db', db], env, { killAfterMs: delay });
       if (res.signal !== 'SIGKILL') break; // this run finished: nothing left to interrupt
       killed++;
