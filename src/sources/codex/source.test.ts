@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityDraft, TokenBuckets, UsageDraft } from '../../ledger/records.js';
+import { sumTokens, tokens } from '../../../test/support/tokens.js';
+import type { ActivityDraft, UsageDraft } from '../../ledger/records.js';
 import { promptFingerprint } from '../fingerprint.js';
 import type { ParseEnd } from '../source.js';
 import { codexSource } from './index.js';
@@ -47,25 +48,6 @@ async function parse(path: string, start = { offset: 0, state: null as unknown }
     },
   });
   return { usage, activity, skipped, end };
-}
-
-function tokens(t: Partial<TokenBuckets>): TokenBuckets {
-  return {
-    inputUncached: 0,
-    cacheRead: 0,
-    cacheWrite5m: 0,
-    cacheWrite1h: 0,
-    cacheWriteOther: 0,
-    output: 0,
-    reasoning: 0,
-    ...t,
-  };
-}
-
-function sum(usage: readonly UsageDraft[]): TokenBuckets {
-  const t = tokens({});
-  for (const u of usage) for (const k of Object.keys(t) as Array<keyof TokenBuckets>) t[k] += u.tokens[k];
-  return t;
 }
 
 let tmp: string;
@@ -126,7 +108,7 @@ describe('all rollouts of a Codex home', () => {
     const byId = new Map<string, UsageDraft>();
     for (const f of files) for (const u of (await parse(f.path)).usage) byId.set(u.id, u);
     expect(byId.size).toBe(11);
-    expect(sum([...byId.values()])).toEqual(
+    expect(sumTokens([...byId.values()])).toEqual(
       tokens({ inputUncached: 41224, cacheRead: 89496, output: 3475, reasoning: 992 }),
     );
   });
@@ -175,7 +157,7 @@ describe('parse: main session', () => {
       tokens({ inputUncached: 2593, cacheRead: 13952, output: 314, reasoning: 128 }),
     );
     // The sum equals the thread's final cumulative total: 69220 input (52304 cached), 1025 output.
-    expect(sum(usage)).toEqual(
+    expect(sumTokens(usage)).toEqual(
       tokens({ inputUncached: 16916, cacheRead: 52304, output: 1025, reasoning: 292 }),
     );
     expect(skipped).toEqual({});

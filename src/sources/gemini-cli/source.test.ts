@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityDraft, TokenBuckets, UsageDraft } from '../../ledger/records.js';
+import { sumTokens, tokens } from '../../../test/support/tokens.js';
+import type { ActivityDraft, UsageDraft } from '../../ledger/records.js';
 import { promptFingerprint } from '../fingerprint.js';
 import type { FileSource, ParseEnd } from '../source.js';
 import { createGeminiCliSource, geminiCliSource } from './index.js';
@@ -46,25 +47,6 @@ async function parse(path: string, source: FileSource = geminiCliSource): Promis
 }
 
 const drop = createGeminiCliSource({ removedMessages: 'drop' });
-
-function tokens(t: Partial<TokenBuckets>): TokenBuckets {
-  return {
-    inputUncached: 0,
-    cacheRead: 0,
-    cacheWrite5m: 0,
-    cacheWrite1h: 0,
-    cacheWriteOther: 0,
-    output: 0,
-    reasoning: 0,
-    ...t,
-  };
-}
-
-function sum(usage: readonly UsageDraft[]): TokenBuckets {
-  const t = tokens({});
-  for (const u of usage) for (const k of Object.keys(t) as Array<keyof TokenBuckets>) t[k] += u.tokens[k];
-  return t;
-}
 
 let tmp: string;
 beforeAll(async () => {
@@ -164,7 +146,7 @@ describe('parse: main session', () => {
     expect(usage[1]!.tokens).toEqual(
       tokens({ inputUncached: 2135, cacheRead: 18000, output: 365, reasoning: 120 }),
     );
-    expect(sum(usage)).toEqual(
+    expect(sumTokens(usage)).toEqual(
       tokens({ inputUncached: 21609, cacheRead: 90268, output: 2700, reasoning: 1124 }),
     );
     expect(skipped).toEqual({});
@@ -197,7 +179,7 @@ describe('parse: main session', () => {
   it('with removedMessages "drop", counts only the conversation Gemini CLI would resume', async () => {
     const { usage, activity } = await parse(MAIN, drop);
     expect(usage.map((u) => u.id)).toEqual([`gm:${S}:m9`, `gm:${S}:m10`]);
-    expect(sum(usage)).toEqual(
+    expect(sumTokens(usage)).toEqual(
       tokens({ inputUncached: 10520, cacheRead: 20480, output: 510, reasoning: 60 }),
     );
     expect(activity.map((a) => a.id)).toEqual([
@@ -298,7 +280,7 @@ describe('all recordings under a data dir', () => {
     // ccusage: input 45257, cache read 115844, output 3426 (+ thoughts, which it keeps apart). It
     // also counts the .json and its .jsonl migration twice (6772 input, 10240 cached, 750 output)
     // and a record with a negative count (100 input) that is skipped here.
-    expect(sum([...byId.values()])).toEqual(
+    expect(sumTokens([...byId.values()])).toEqual(
       tokens({ inputUncached: 38385, cacheRead: 105604, output: 4610, reasoning: 1934 }),
     );
   });
