@@ -157,7 +157,7 @@ describe('openDuckDbStore', () => {
     await store.close();
   });
 
-  it('keeps a batch larger than a merge slice atomic', async () => {
+  it('merges and reprices batches larger than a slice, atomically', async () => {
     const store = await openDuckDbStore({ path: freshPath() });
     try {
       const usage = Array.from({ length: 60_000 }, (_, i) =>
@@ -186,6 +186,17 @@ describe('openDuckDbStore', () => {
       });
       const [total] = await store.usage({ groupBy: 'tool', timeZone: 'UTC' });
       expect(total).toMatchObject({ calls: 60_000, output: 60_000 });
+
+      await store.updateCosts(
+        usage.map((r, i) => ({
+          id: r.id,
+          costUsd: i < 59_000 ? 0.5 : null,
+          costBasis: 'computed',
+          priceVersion: 'p2',
+        })),
+      );
+      const [repriced] = await store.usage({ groupBy: 'tool', timeZone: 'UTC' });
+      expect(repriced).toMatchObject({ costUsd: 29_500, unpricedCalls: 1000 });
     } finally {
       await store.close();
     }

@@ -56,10 +56,10 @@ export interface DuckDbStoreOptions {
 }
 
 /*
- * Measured on 1.5M rows written in 50k-row batches: the process's native memory peaks at roughly
- * twice memory_limit plus ~100 MB for Node and the DuckDB library (64MB → ~275 MB, 96MB → ~300 MB,
- * 192MB → ~415 MB), so the limit is the main lever on peak RSS. 96MB is the smallest tried that
- * still loads a single 450k-row batch; 64MB runs out of memory on it.
+ * The engine's part of peak RSS grows with memory_limit: `tokenyield report daily` ingesting the
+ * 2 GB bench history peaked at 331 / 355 / 372 MiB with 64 / 96 / 128MB (JS heap capped at 96 MB).
+ * 96MB rather than 64MB because a session report over 200k sessions ran out of memory at 64MB
+ * (100k still fit); batches of any size fit either way, as they are merged in slices.
  */
 export const DEFAULT_MEMORY_LIMIT = '96MB';
 export const DEFAULT_THREADS = 2;
@@ -801,19 +801,16 @@ class DuckDbStore implements Store {
       this.assertWritable();
       if (rows.length === 0) return;
       await this.transaction('cost update', async () => {
-        await this.stage(
-          'stage_costs',
-          COST_COLUMNS,
-          uniqueBy(rows, (r) => r.id, always),
-          new Labels(),
-        );
-        // Unchanged rows are skipped: re-pricing with the same table then writes nothing.
-        await this.connection.run(`UPDATE usage
-          SET cost_usd = s.cost_usd, cost_basis = s.cost_basis, price_version = s.price_version
-          FROM stage_costs s
-          WHERE usage.id = s.id AND (
-            usage.cost_usd IS DISTINCT FROM s.cost_usd OR usage.cost_basis IS DISTINCT FROM s.cost_basis
-            OR usage.price_version IS DISTINCT FROM s.price_version)`);
+        for (const part of slices(uniqueBy(rows, (r) => r.id, always))) {
+          await this.stage('stage_costs', COST_COLUMNS, part, new Labels());
+          // Unchanged rows are skipped: re-pricing with the same table then writes nothing.
+          await this.connection.run(`UPDATE usage
+            SET cost_usd = s.cost_usd, cost_basis = s.cost_basis, price_version = s.price_version
+            FROM stage_costs s
+            WHERE usage.id = s.id AND (
+              usage.cost_usd IS DISTINCT FROM s.cost_usd OR usage.cost_basis IS DISTINCT FROM s.cost_basis
+              OR usage.price_version IS DISTINCT FROM s.price_version)`);
+        }
       });
     });
   }

@@ -18,10 +18,10 @@ export interface Migration {
 /*
  * `usage` and `activity` deliberately carry no PRIMARY KEY index although `id` is their key.
  * DuckDB keeps ART indexes resident and counts them against memory_limit: measured on 1.5.6,
- * ~100 bytes per VARCHAR key (~50 per 64-bit hashed key), so 500k usage + 2M activity ids alone
- * exceed the 192 MB budget and inserts fail with "Out of Memory" as the ledger grows. Uniqueness of
- * `id` is kept by the store's write path instead: every write is one set-based merge against
- * existing ids, and DuckDB's file lock guarantees that a single process writes.
+ * ~100 bytes per VARCHAR key (~50 per 64-bit hashed key); inserts into a keyed table failed with
+ * "Out of Memory" at memory_limit 192MB after ~1.5M ids, and a ledger only grows. Uniqueness of
+ * `id` is kept by the store's write path instead: every write merges against the stored ids with
+ * set-based SQL, and DuckDB's file lock guarantees that a single process writes.
  */
 const INITIAL: readonly string[] = [
   `CREATE TABLE usage (
