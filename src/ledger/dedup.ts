@@ -9,7 +9,10 @@
 import { totalTokens, type UsageDraft } from './records.js';
 
 /** True when `candidate` should replace `kept`. */
-export function isBetterCopy(candidate: UsageDraft, kept: UsageDraft): boolean {
+export function isBetterCopy(
+  candidate: Pick<UsageDraft, 'tokens' | 'speed'>,
+  kept: Pick<UsageDraft, 'tokens' | 'speed'>,
+): boolean {
   const a = totalTokens(candidate.tokens);
   const b = totalTokens(kept.tokens);
   if (a !== b) return a > b;

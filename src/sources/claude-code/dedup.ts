@@ -8,7 +8,8 @@
  * `push_deduped_entry` (`rust/crates/ccusage/src/adapter/claude/mod.rs`).
  * @module
  */
-import { totalTokens, type UsageDraft } from '../../ledger/records.js';
+import { isBetterCopy } from '../../ledger/dedup.js';
+import type { UsageDraft } from '../../ledger/records.js';
 
 type CallCopy = Pick<UsageDraft, 'messageId' | 'requestId' | 'isSidechain' | 'tokens' | 'speed'>;
 
@@ -31,8 +32,5 @@ export function isSameCall(a: CallCopy, b: CallCopy): boolean {
  */
 export function pickBetter<T extends CallCopy>(existing: T, candidate: T): T {
   if (existing.isSidechain !== candidate.isSidechain) return existing.isSidechain ? candidate : existing;
-  const e = totalTokens(existing.tokens);
-  const c = totalTokens(candidate.tokens);
-  if (c !== e) return c > e ? candidate : existing;
-  return candidate.speed !== null && existing.speed === null ? candidate : existing;
+  return isBetterCopy(candidate, existing) ? candidate : existing;
 }

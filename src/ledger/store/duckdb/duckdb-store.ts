@@ -23,6 +23,7 @@ import {
   timestampTZValue,
   VARCHAR,
 } from '@duckdb/node-api';
+import { isBetterCopy } from '../../dedup.js';
 import {
   type ActivityRecord,
   type Provider,
@@ -312,18 +313,7 @@ function insertFromStage<R>(table: string, stage: string, columns: readonly Colu
   return `INSERT INTO ${table} (${names}) SELECT ${values} FROM ${stage} s ${extra}`;
 }
 
-/**
- * The keep rule for two copies of one call (ccusage's): the larger token total is the most complete
- * copy of a streamed response; on a tie the copy that states its speed can be priced for fast mode.
- * `STORED_LOSES` applies the same rule between a staged copy `s` and the stored copy `e`.
- */
-function isBetterCopy(candidate: UsageRecord, kept: UsageRecord): boolean {
-  const a = totalTokens(candidate.tokens);
-  const b = totalTokens(kept.tokens);
-  if (a !== b) return a > b;
-  return candidate.speed !== null && kept.speed === null;
-}
-
+/** `STORED_LOSES` applies the keep rule of `isBetterCopy` (ledger/dedup.ts) between a staged copy `s` and the stored copy `e`. */
 // A null speed stages as a null label code, so the code's nullness is the speed's.
 const STORED_LOSES = `(CAST(s.total_tokens AS BIGINT) > e.total_tokens
   OR (CAST(s.total_tokens AS BIGINT) = e.total_tokens AND s.speed IS NOT NULL AND e.speed IS NULL))`;
