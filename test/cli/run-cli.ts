@@ -71,7 +71,9 @@ export async function holdLedger(db: string): Promise<() => void> {
       `import { DuckDBInstance } from '@duckdb/node-api';
        const i = await DuckDBInstance.create(${JSON.stringify(db)});
        const c = await i.connect(); await c.run('select 1');
-       process.stdout.write('ready\\n'); setTimeout(() => {}, 60000);`,
+       // Keep both alive: once unreachable, a GC would close the instance and free the lock.
+       globalThis.held = [i, c];
+       process.stdout.write('ready\\n'); setTimeout(() => globalThis.held, 60000);`,
     ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
