@@ -10,8 +10,11 @@
 /** The AI tool that produced a record. */
 export type Tool = 'claude-code' | 'codex' | 'gemini-cli' | 'copilot' | 'cursor' | 'kiro' | 'api';
 
-/** Where a record came from; one id per input format. */
-export type SourceId = 'claude_code_jsonl' | 'codex_rollout' | 'gemini_cli_chat';
+/**
+ * Where a record came from; one id per input format. `demo` marks the generated demonstration
+ * organisation, so that its records can never be mistaken for (or mixed into) real data.
+ */
+export type SourceId = 'claude_code_jsonl' | 'codex_rollout' | 'gemini_cli_chat' | 'demo';
 
 export type Provider = 'anthropic' | 'openai' | 'google' | 'other';
 
