@@ -21,6 +21,22 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** People and teams file (YAML, JSON or CSV; docs/people.md). */
+    people: z.string().min(1).optional(),
+    /** Where outcomes are read from by `tokenyield ingest` (paths; `~` is the home directory). */
+    outcomes: z
+      .object({
+        /** Git clones, or directories searched for clones. */
+        git: z.array(z.string().min(1)).optional(),
+        /** GitHub export directories or combined JSON files (docs/sources/github.md). */
+        github: z.array(z.string().min(1)).optional(),
+        /** Deployment, incident and task files (docs/sources/work-files.md). */
+        files: z.array(z.string().min(1)).optional(),
+        /** PR labels that mark AI-assisted work, replacing the defaults. */
+        aiLabels: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
