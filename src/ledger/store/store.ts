@@ -5,6 +5,8 @@
  * @module
  */
 import type { ActivityRecord, SourceId, Tool, UsageRecord } from '../records.js';
+import type { SessionSummary } from '../sessions.js';
+import type { WorkBatch, WorkSourceId } from '../work.js';
 
 /** Where incremental ingestion stopped in one file. */
 export interface FileCheckpoint {
@@ -96,6 +98,40 @@ export type PricingRow = Pick<
 
 export type CostUpdate = Pick<UsageRecord, 'id' | 'costUsd' | 'costBasis' | 'priceVersion'>;
 
+/** A window of epoch milliseconds, `since` inclusive and `until` exclusive; open ends when absent. */
+export interface TimeWindow {
+  since?: number;
+  until?: number;
+}
+
+export type WorkQuery = TimeWindow;
+
+export interface SessionQuery extends TimeWindow {
+  personId?: string;
+}
+
+export interface WorkWriteResult {
+  /** Records whose id was new. */
+  inserted: number;
+  /** Records that replaced a stored copy of the same id (a re-read, or a newer state of a PR). */
+  replaced: number;
+}
+
+/** Where an outcome source stopped (a repository's ref tips, an export file's stamp …). */
+export interface WorkCheckpoint {
+  source: WorkSourceId;
+  key: string;
+  state: unknown;
+}
+
+/** A raw identity seen on usage, what it resolved to, and what it carries. */
+export interface IdentityStat {
+  rawIdentity: Record<string, string>;
+  personId: string;
+  costUsd: number;
+  calls: number;
+}
+
 export class StoreLockedError extends Error {
   constructor(
     readonly path: string,
@@ -131,6 +167,18 @@ export interface Store {
   usageForPricing(batchSize: number): AsyncIterable<PricingRow[]>;
   /** Replaces the cost of stored usage records (after a price-table or override change). */
   updateCosts(rows: CostUpdate[]): Promise<void>;
+  /**
+   * Upserts outcome records by id and saves the source checkpoints that cover them, atomically:
+   * a crash leaves either both or neither.
+   */
+  writeWork(batch: WorkBatch, checkpoints?: WorkCheckpoint[]): Promise<WorkWriteResult>;
+  workCheckpoint(source: WorkSourceId, key: string): Promise<unknown>;
+  /** Outcome records whose own time (authored, created, deployed, opened, done) is in the window. */
+  work(query: WorkQuery): Promise<WorkBatch>;
+  /** One summary per AI session active in the window (see ledger/sessions.ts). */
+  sessions(query: SessionQuery): Promise<SessionSummary[]>;
+  /** Raw identities on usage records, for `people unresolved` and re-resolution. */
+  identities(): Promise<IdentityStat[]>;
   /** Key/value metadata (price table version in use, schema version …). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

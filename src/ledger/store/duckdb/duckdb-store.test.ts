@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { activityRecord, batch, runStoreContract, usageRecord } from '../store.contract.js';
 import { StoreLockedError, StoreSchemaError } from '../store.js';
+import { runWorkStoreContract } from '../work.contract.js';
 import { defaultLedgerPath, MIGRATIONS, migrate, openDuckDbStore, SCHEMA_VERSION } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tokenyield-duckdb-'));
@@ -17,6 +18,7 @@ afterAll(() => {
 });
 
 runStoreContract('duckdb', () => openDuckDbStore({ path: freshPath() }));
+runWorkStoreContract('duckdb', () => openDuckDbStore({ path: freshPath() }));
 
 /** Runs SQL against a ledger file with no store in between, as another build of the program would. */
 async function withRawConnection<T>(
@@ -77,10 +79,16 @@ describe('openDuckDbStore', () => {
     });
     expect(Object.keys(columns).sort()).toEqual([
       'activity',
+      'commits',
+      'deployments',
       'file_checkpoints',
+      'incidents',
       'meta',
+      'pull_requests',
       'schema_migrations',
+      'tasks',
       'usage',
+      'work_checkpoints',
     ]);
     expect(columns.usage).toEqual(
       expect.arrayContaining([

@@ -32,19 +32,34 @@ import {
   totalTokens,
   type UsageRecord,
 } from '../../records.js';
+import type { SessionSummary } from '../../sessions.js';
+import type { WorkBatch, WorkSourceId } from '../../work.js';
 import {
   type CostUpdate,
   type FileCheckpoint,
+  type IdentityStat,
   type PricingRow,
+  type SessionQuery,
   type Store,
   StoreLockedError,
   type UsageGrouping,
   type UsageGroupRow,
   type UsageQuery,
+  type WorkCheckpoint,
+  type WorkQuery,
+  type WorkWriteResult,
   type WriteBatch,
   type WriteResult,
 } from '../store.js';
 import { migrate } from './migrations.js';
+import {
+  readIdentityStats,
+  readSessionSummaries,
+  readWorkCheckpoint,
+  readWorkRows,
+  writeWorkCheckpoint,
+  writeWorkRows,
+} from './work-tables.js';
 
 export { defaultLedgerPath } from '../ledger-path.js';
 
@@ -63,7 +78,7 @@ export interface DuckDbStoreOptions {
  * (100k still fit); batches of any size fit either way, as they are merged in slices.
  */
 export const DEFAULT_MEMORY_LIMIT = '96MB';
-export const DEFAULT_THREADS = 2;
+export const DEFAULT_THREADS = 1;
 
 /*
  * DuckDB's lock is an OS file lock, which a process does not take against itself: a second
@@ -227,6 +242,21 @@ class Labels {
   }
 }
 
+/*
+ * Every record of a run shares one identity object: serialising it once instead of once per row
+ * saves ~100k JSON.stringify calls on a cold ingest.
+ */
+let lastIdentity: UsageRecord['rawIdentity'] | null = null;
+let lastIdentityJson: string | null = null;
+function identityJson(identity: UsageRecord['rawIdentity'] | null | undefined): string | null {
+  if (identity == null) return null;
+  if (identity !== lastIdentity) {
+    lastIdentity = identity;
+    lastIdentityJson = JSON.stringify(identity);
+  }
+  return lastIdentityJson;
+}
+
 const USAGE_COLUMNS: readonly Column<UsageRecord>[] = [
   text('id', (r) => r.id),
   time((r) => r.ts),
@@ -260,7 +290,7 @@ const USAGE_COLUMNS: readonly Column<UsageRecord>[] = [
   label('granularity', (r) => r.granularity),
   label('origin', (r) => r.origin),
   label('person_id', (r) => r.personId),
-  label('raw_identity', (r) => (r.rawIdentity == null ? null : JSON.stringify(r.rawIdentity))),
+  label('raw_identity', (r) => identityJson(r.rawIdentity)),
   number('cost_usd', 'DOUBLE', (r) => r.costUsd),
   label('cost_basis', (r) => r.costBasis),
   label('price_version', (r) => r.priceVersion),
@@ -803,6 +833,33 @@ class DuckDbStore implements Store {
         }
       });
     });
+  }
+
+  writeWork(batch: WorkBatch, checkpoints: WorkCheckpoint[] = []): Promise<WorkWriteResult> {
+    return this.exclusive(async () => {
+      this.assertWritable();
+      return this.transaction('outcome write', async () => {
+        const result = await writeWorkRows(this.connection, batch);
+        for (const c of checkpoints) await writeWorkCheckpoint(this.connection, c.source, c.key, c.state);
+        return result;
+      });
+    });
+  }
+
+  workCheckpoint(source: WorkSourceId, key: string): Promise<unknown> {
+    return this.exclusive(() => readWorkCheckpoint(this.connection, source, key));
+  }
+
+  work(query: WorkQuery): Promise<WorkBatch> {
+    return this.exclusive(() => readWorkRows(this.connection, query));
+  }
+
+  sessions(query: SessionQuery): Promise<SessionSummary[]> {
+    return this.exclusive(() => readSessionSummaries(this.connection, query));
+  }
+
+  identities(): Promise<IdentityStat[]> {
+    return this.exclusive(() => readIdentityStats(this.connection));
   }
 
   getMeta(key: string): Promise<string | undefined> {

@@ -7,6 +7,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StoreSchemaError } from '../store.js';
+import { workTableStatements } from './work-tables.js';
 
 export interface Migration {
   /** Strictly increasing from 1, without gaps. */
@@ -96,7 +97,10 @@ const INITIAL: readonly string[] = [
   'CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)',
 ];
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', statements: INITIAL }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', statements: INITIAL },
+  { version: 2, name: 'outcomes', statements: workTableStatements() },
+];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
