@@ -254,7 +254,8 @@ export function buildOrg(options: ResolvedOptions): OrgModel {
     const githubId = 1_000_000 + Math.floor(prng.next() * 90_000_000);
     const noreply = prng.chance(0.25);
     const gitEmail = noreply ? `${githubId}+${login}@users.noreply.github.com` : email;
-    const osUser = login.replace(/[^a-z0-9]/g, '').slice(0, 12);
+    // The whole login: a truncated one collided between people, which the people file rightly refuses.
+    const osUser = login.toLowerCase();
     const behaviour: Behaviour = behaviours.get(p) ?? 'light';
     const primaryTool = pickTool(prng);
     const secondary = prng.chance(0.3) ? pickTool(prng) : null;
