@@ -8,13 +8,16 @@
  * @module
  */
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { resolveLocalIdentity } from '../ledger/identity.js';
+import { loadPeopleFile, localDirectoryFor, type PeopleDirectory } from '../ledger/people/index.js';
 import { createPriceBook } from '../ledger/pricing/index.js';
 import { defaultLedgerPath } from '../ledger/store/ledger-path.js';
 import type { Store } from '../ledger/store/store.js';
 import { type IngestSummary, ingest } from '../pipeline/ingest.js';
+import { ingestWork, type WorkIngestSummary } from '../pipeline/ingest-work.js';
 import {
   type FileStamp,
   type LedgerManifest,
@@ -45,8 +48,26 @@ export interface ReportRun<T> {
   summary?: IngestSummary;
 }
 
+/** Where outcomes are read from: the config's `outcomes` plus command-line additions. */
+export interface OutcomeTargets {
+  git: string[];
+  github: string[];
+  files: string[];
+  aiLabels?: string[];
+}
+
 export interface CommandContext {
   dbPath: string;
+  /** The configured outcome sources plus `extra`; undefined when there are none at all. */
+  outcomeTargets: (
+    extra: Partial<Record<'git' | 'github' | 'files', string[]>>,
+  ) => OutcomeTargets | undefined;
+  /** The people directory: the configured people file, else everyone is the local user. */
+  directory: () => PeopleDirectory;
+  /** Runs `compute` on the ledger as it is (no ingest first). */
+  withStore: <T>(compute: (store: Store) => Promise<T>) => Promise<T>;
+  /** Reads outcome sources into the ledger. */
+  ingestOutcomes: (targets: OutcomeTargets) => Promise<WorkIngestSummary>;
   personId: string;
   /** Reads new local usage into the ledger and prints nothing; returns the summary. */
   ingestLocal: (opts: { progress: boolean }) => Promise<IngestSummary>;
@@ -85,7 +106,7 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
   const { config } = loadConfig(opts.config, env, home);
   const priceBook = createPriceBook(config.pricing);
   const identity = resolveLocalIdentity(config.identity?.person, env);
-  const dbPath = opts.db ?? defaultLedgerPath(env, home);
+  const dbPath = opts.db ?? (env.TOKENYIELD_DB || config.ledger) ?? defaultLedgerPath(env, home);
   const sourceEnv: SourceEnv = { env, homeDir: home };
 
   async function runIngest(store: Store, progress: boolean, files: LedgerManifest['files']) {
@@ -130,9 +151,42 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
     writeManifest(dbPath, manifest);
   }
 
+  const expand = (p: string) => (p === '~' || p.startsWith('~/') ? join(home, p.slice(1)) : p);
+
   return {
     dbPath,
     personId: identity.personId,
+    directory() {
+      const file = config.people ?? env.TOKENYIELD_PEOPLE;
+      return file ? loadPeopleFile(expand(file)) : localDirectoryFor(identity);
+    },
+    async withStore(compute) {
+      const store = await openStore(dbPath);
+      try {
+        return await compute(store);
+      } finally {
+        await store.close();
+      }
+    },
+    outcomeTargets(extra) {
+      const configured = config.outcomes ?? {};
+      const targets: OutcomeTargets = {
+        git: [...(configured.git ?? []), ...(extra.git ?? [])].map(expand),
+        github: [...(configured.github ?? []), ...(extra.github ?? [])].map(expand),
+        files: [...(configured.files ?? []), ...(extra.files ?? [])].map(expand),
+        ...(configured.aiLabels ? { aiLabels: configured.aiLabels } : {}),
+      };
+      const any = targets.git.length + targets.github.length + targets.files.length > 0;
+      return any ? targets : undefined;
+    },
+    async ingestOutcomes(targets) {
+      const store = await openStore(dbPath);
+      try {
+        return await ingestWork({ store, ...targets });
+      } finally {
+        await store.close();
+      }
+    },
     async ingestLocal({ progress }) {
       const previous = readManifest(dbPath) as ManifestWithLedger | null;
       const files: LedgerManifest['files'] = {};

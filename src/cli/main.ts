@@ -6,12 +6,17 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { PeopleFileError } from '../ledger/people/index.js';
 import { PricingConfigError } from '../ledger/pricing/index.js';
 import { StoreLockedError } from '../ledger/store/store.js';
+import { registerBoard } from './commands/board.js';
+import { registerDemo } from './commands/demo.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerPeople } from './commands/people.js';
 import { runPersonal } from './commands/personal.js';
 import { registerPrices } from './commands/prices.js';
 import { type ReportOptions, registerReport } from './commands/report.js';
+import { registerValue } from './commands/value.js';
 import { withGlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 
@@ -33,6 +38,10 @@ function buildProgram(): Command {
   registerIngest(program);
   registerReport(program);
   registerPrices(program);
+  registerDemo(program);
+  registerBoard(program);
+  registerValue(program);
+  registerPeople(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
@@ -43,6 +52,7 @@ function buildProgram(): Command {
 function explain(err: unknown): { message: string; code: number } {
   if (err instanceof CliError) return { message: err.message, code: err.exitCode };
   if (err instanceof ConfigError) return { message: err.message, code: 2 };
+  if (err instanceof PeopleFileError) return { message: err.message, code: 2 };
   if (err instanceof PricingConfigError) return { message: `pricing config: ${err.message}`, code: 2 };
   if (err instanceof StoreLockedError) {
     return {

@@ -21,6 +21,8 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** The ledger file (overridden by --db and TOKENYIELD_DB). */
+    ledger: z.string().min(1).optional(),
     /** People and teams file (YAML, JSON or CSV; docs/people.md). */
     people: z.string().min(1).optional(),
     /** Where outcomes are read from by `tokenyield ingest` (paths; `~` is the home directory). */

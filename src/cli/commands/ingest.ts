@@ -3,18 +3,48 @@ import { nothingReadable } from '../../pipeline/ingest.js';
 import { type GlobalOptions, openContext, withGlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 import { renderIngestSummary } from '../format/ingest-summary.js';
+import { renderWorkSummary } from '../format/work-summary.js';
+
+interface IngestOptions {
+  json?: boolean;
+  git?: string[];
+  github?: string[];
+  work?: string[];
+  usage: boolean;
+}
 
 export function registerIngest(program: Command): void {
   withGlobalOptions(program.command('ingest'))
     .description('read new local usage (Claude Code, Codex, Gemini CLI) into the ledger')
+    .description(
+      'read new local usage (Claude Code, Codex, Gemini CLI) and outcomes (git, GitHub exports, deployment files) into the ledger',
+    )
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .option(
+      '--git <path...>',
+      'git clones, or directories to search for clones (adds to config outcomes.git)',
+    )
+    .option('--github <path...>', 'GitHub export directories or JSON files (docs/sources/github.md)')
+    .option('--work <file...>', 'deployment, incident and task files (docs/sources/work-files.md)')
+    .option('--no-usage', 'read only outcomes, not local AI usage logs')
+    .action(async (opts: IngestOptions, cmd: Command) => {
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      const summary = await ctx.ingestLocal({ progress: !opts.json });
-      process.stdout.write(
-        opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderIngestSummary(summary)}\n`,
-      );
-      if (nothingReadable(summary)) throw new CliError(nothingReadMessage(summary), 1);
+      const outcomes = ctx.outcomeTargets({ git: opts.git, github: opts.github, files: opts.work });
+      const summary = opts.usage ? await ctx.ingestLocal({ progress: !opts.json }) : undefined;
+      const work = outcomes ? await ctx.ingestOutcomes(outcomes) : undefined;
+      if (opts.json) {
+        process.stdout.write(
+          `${JSON.stringify({ ...(summary ?? {}), ...(work ? { outcomes: work } : {}) }, null, 2)}\n`,
+        );
+      } else {
+        const parts = [summary ? renderIngestSummary(summary) : '', work ? renderWorkSummary(work) : ''];
+        process.stdout.write(`${parts.filter(Boolean).join('\n')}\n`);
+      }
+      const workRead = work?.targets.some((t) => t.status !== 'skipped') ?? false;
+      if (summary && nothingReadable(summary) && !workRead)
+        throw new CliError(nothingReadMessage(summary), 1);
+      if (!summary && work && !workRead)
+        throw new CliError('No outcome source could be read (see above).', 1);
     });
 }
 

@@ -1,0 +1,157 @@
+import type { Command } from 'commander';
+import {
+  type Board,
+  board,
+  type Explanation,
+  explain,
+  LENSES,
+  type Lens,
+} from '../../analyses/board/index.js';
+import { valueModelFromStore } from '../../analyses/value/index.js';
+import { type GlobalOptions, openContext, withGlobalOptions } from '../context.js';
+import { CliError } from '../errors.js';
+import { toCsv } from '../format/csv.js';
+import { formatInt, formatUsd, renderTable } from '../format/table.js';
+import { parseWindow } from './value.js';
+
+interface BoardCliOptions {
+  lens: string;
+  level: string;
+  exact?: boolean;
+  all?: boolean;
+  explain?: string;
+  minGroup: string;
+  since?: string;
+  until?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+const BAND_LABELS: Record<string, string> = {
+  top_10: 'top 10%',
+  top_25: 'top 25%',
+  top_50: 'top 50%',
+  rest: 'rest',
+};
+
+function boardRows(b: Board): Array<Record<string, string>> {
+  const opt = (v: number | null, f: (n: number) => string) => (v === null ? '–' : f(v));
+  return b.entries.map((e) => ({
+    position: e.rank !== null ? String(e.rank) : e.band ? (BAND_LABELS[e.band] ?? e.band) : '',
+    [b.level]: e.name === e.id ? e.id : `${e.name} (${e.id})`,
+    people: formatInt(e.size),
+    nd: e.metrics.nd.toFixed(2),
+    awu: formatInt(e.metrics.agentWorkUnits),
+    durable_changes: formatInt(e.metrics.durableChanges),
+    cost: formatUsd(e.metrics.costUsd),
+    nd_per_1k_usd: opt(e.metrics.ndPerDollar, (n) => (n * 1000).toFixed(2)),
+    regularity: opt(e.metrics.regularity, (n) => `${(n * 100).toFixed(0)}%`),
+    badges: e.badges.map((x) => x.label).join(', '),
+  }));
+}
+
+function renderExplanation(x: Explanation): string {
+  const t = x.totals;
+  const lines = [
+    `${x.name} (${x.personId})${x.heldOut ? ' — held out of the board: open integrity flag' : ''}`,
+    x.position
+      ? `Board position: ${x.position.band ? (BAND_LABELS[x.position.band] ?? x.position.band) : 'not ranked'}${x.position.rank ? ` (rank ${x.position.rank})` : ''}`
+      : 'Not on the board for this lens.',
+    `Spend ${formatUsd(t.spend.costUsd)} in ${formatInt(t.spend.sessions)} sessions; ND ${t.nd.nd.toFixed(3)}; ` +
+      `${formatInt(t.shipped.qualifying)} qualifying durable changes of ${formatInt(t.shipped.shipped)} shipped; ` +
+      `${formatInt(t.agentWork.units)} agent work units of ${formatInt(t.agentWork.attempted)} attempted.`,
+    '',
+    'Changes:',
+  ];
+  for (const c of x.changes) {
+    const why = c.qualifying
+      ? `ND share ${c.ndShare.toFixed(3)}`
+      : `not counted: ${c.excludedBecause.join('; ')}`;
+    const ai = c.aiAssisted
+      ? ` AI: ${[...new Set(c.evidence.map((e) => `${e.kind}(${e.tool})`))].join(', ')}`
+      : '';
+    lines.push(
+      `  ${c.id} +${c.additions}/-${c.deletions} — ${why}${ai}${c.sessionIds.length ? ` sessions: ${c.sessionIds.join(', ')}` : ''}`,
+    );
+  }
+  lines.push('', 'Deployments:');
+  for (const d of x.deployments) {
+    lines.push(
+      `  ${d.id} ${d.service} ${new Date(d.ts).toISOString()} ${d.outcome}: split over ${d.recipients}, yours ${d.personTotal.toFixed(3)}`,
+    );
+  }
+  lines.push('', `Sessions: ${x.sessions.length} (use --json for each with its cost and outcome)`);
+  return lines.join('\n');
+}
+
+export function registerBoard(program: Command): void {
+  withGlobalOptions(program.command('board'))
+    .description('the leaderboard of outcomes, not tokens: teams first, percentile bands, explainable')
+    .option(
+      '--lens <lens>',
+      `what to rank by: ${LENSES.join(', ')} (spend is a cost view, not merit)`,
+      'value',
+    )
+    .option('--level <level>', 'team or person (individual boards show only people who opted in)', 'team')
+    .option('--exact', 'show exact ranks instead of percentile bands')
+    .option('--all', 'include people who did not opt in (an admin view)')
+    .option('--min-group <n>', 'suppress groups smaller than this', '5')
+    .option('--explain <person>', 'every number and link behind one person’s position')
+    .option('--since <date>', 'first day (YYYY-MM-DD, UTC)')
+    .option('--until <date>', 'last day (YYYY-MM-DD, UTC)')
+    .option('--json', 'print JSON')
+    .option('--csv', 'print CSV')
+    .action(async (opts: BoardCliOptions, cmd: Command) => {
+      if (!LENSES.includes(opts.lens as Lens))
+        throw new CliError(`--lens must be one of ${LENSES.join(', ')}`);
+      if (opts.level !== 'team' && opts.level !== 'person')
+        throw new CliError('--level must be team or person');
+      const minGroupSize = Number(opts.minGroup);
+      if (!Number.isInteger(minGroupSize) || minGroupSize < 1)
+        throw new CliError('--min-group must be a positive whole number');
+      const window = parseWindow(opts);
+      const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
+      const directory = ctx.directory();
+      const options = {
+        lens: opts.lens as Lens,
+        level: opts.level as 'team' | 'person',
+        window,
+        exactRanks: Boolean(opts.exact),
+        allowIndividuals: Boolean(opts.all),
+        minGroupSize,
+        viewer: ctx.personId,
+      };
+      const model = await ctx.withStore((store) => valueModelFromStore(store, directory));
+      if (opts.explain) {
+        const id = directory.resolve(opts.explain)?.id ?? directory.person(opts.explain)?.id;
+        if (!id) throw new CliError(`"${opts.explain}" is nobody in the people directory.`);
+        const x = explain(model, id, { ...options, level: 'person' });
+        process.stdout.write(opts.json ? `${JSON.stringify(x)}\n` : `${renderExplanation(x)}\n`);
+        return;
+      }
+      const b = board(model, options);
+      const rows = boardRows(b);
+      if (opts.json) process.stdout.write(`${JSON.stringify(b)}\n`);
+      else if (opts.csv) process.stdout.write(toCsv(rows, Object.keys(rows[0] ?? { position: '' })));
+      else {
+        const columns = Object.keys(rows[0] ?? {}).map((header) => ({
+          header,
+          value: (r: Record<string, string>) => r[header] ?? '',
+          align: (header === b.level || header === 'badges' || header === 'position' ? 'left' : 'right') as
+            | 'left'
+            | 'right',
+        }));
+        const notes = [
+          `${b.label}${b.merit ? '' : ' — a cost view, not a ranking of merit'}`,
+          rows.length > 0 ? renderTable(columns, rows) : 'No entries.',
+          b.suppressed.length
+            ? `Suppressed (fewer than ${b.settings.minGroupSize} people): ${b.suppressed.map((s) => s.id).join(', ')}`
+            : '',
+          b.hidden ? `${b.hidden} people ranked but not shown (not opted in; --all shows them)` : '',
+          b.unranked ? `${b.unranked} not ranked on this lens (below its thresholds)` : '',
+          b.heldOut ? `${b.heldOut} held out for open integrity flags` : '',
+        ];
+        process.stdout.write(`${notes.filter(Boolean).join('\n')}\n`);
+      }
+    });
+}

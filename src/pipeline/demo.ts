@@ -1,0 +1,102 @@
+/**
+ * Builds the demo organisation into a directory of its own: a fresh ledger, the people file, real
+ * git repositories for a few teams, and a config that points at all of them, so that every command
+ * runs on the demo with `--config <dir>/config.json`.
+ * @module
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { toPeopleFile } from '../ledger/people/serialize.js';
+import { openDuckDbStore } from '../ledger/store/duckdb/index.js';
+import { type DemoOrgOptions, generateDemoOrg } from '../synthetic/demo-org/index.js';
+import { ingestWork } from './ingest-work.js';
+
+/** Marks a directory as the demo's own, so a rebuild may clear it and nothing else is ever cleared. */
+const MARKER = '.tokenyield-demo';
+
+export interface DemoBuild {
+  dir: string;
+  config: string;
+  ledger: string;
+  people: number;
+  teams: number;
+  usageRecords: number;
+  activityRecords: number;
+  outcomeRecords: number;
+  gitRepositories: string[];
+  seconds: number;
+}
+
+export class DemoDirectoryError extends Error {
+  override name = 'DemoDirectoryError';
+}
+
+function prepare(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    if (!existsSync(join(dir, MARKER))) {
+      throw new DemoDirectoryError(
+        `${dir} is not empty and was not made by \`tokenyield demo\`; choose another --dir.`,
+      );
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, MARKER), 'Built by `tokenyield demo`; rebuilding clears this directory.\n');
+}
+
+export async function buildDemo(
+  dirGiven: string,
+  options: Omit<DemoOrgOptions, 'gitDir'>,
+  onProgress?: (step: string) => void,
+): Promise<DemoBuild> {
+  const started = performance.now();
+  const dir = resolve(dirGiven);
+  prepare(dir);
+  const gitDir = join(dir, 'git');
+  const ledger = join(dir, 'ledger.duckdb');
+  const peoplePath = join(dir, 'people.json');
+  const configPath = join(dir, 'config.json');
+
+  onProgress?.('generating the organisation and its git repositories');
+  const org = generateDemoOrg({ ...options, gitDir });
+  writeFileSync(peoplePath, `${JSON.stringify(toPeopleFile(org.people, org.teams), null, 2)}\n`);
+  writeFileSync(
+    configPath,
+    `${JSON.stringify({ ledger, people: peoplePath, outcomes: { git: [gitDir] } }, null, 2)}\n`,
+  );
+
+  const store = await openDuckDbStore({ path: ledger });
+  let usageRecords = 0;
+  let activityRecords = 0;
+  let outcomeRecords = 0;
+  try {
+    onProgress?.('writing AI usage');
+    for (const day of org.usageBatches()) {
+      await store.write({ usage: day.usage, activity: day.activity, checkpoints: [] });
+      usageRecords += day.usage.length;
+      activityRecords += day.activity.length;
+    }
+    onProgress?.('writing pull requests, deployments, incidents and tasks');
+    outcomeRecords += (await store.writeWork(org.work)).inserted;
+    onProgress?.('reading the git repositories');
+    const read = await ingestWork({ store, git: [gitDir] });
+    for (const t of read.targets) {
+      if (t.status === 'skipped') throw new Error(`demo repository ${t.target}: ${t.message}`);
+      outcomeRecords += t.inserted;
+    }
+  } finally {
+    await store.close();
+  }
+  return {
+    dir,
+    config: configPath,
+    ledger,
+    people: org.people.length,
+    teams: org.teams.length,
+    usageRecords,
+    activityRecords,
+    outcomeRecords,
+    gitRepositories: org.gitRepos.map((r) => r.repo),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
