@@ -157,7 +157,7 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
     dbPath,
     personId: identity.personId,
     directory() {
-      const file = config.people ?? env.TOKENYIELD_PEOPLE;
+      const file = env.TOKENYIELD_PEOPLE || config.people;
       return file ? loadPeopleFile(expand(file)) : localDirectoryFor(identity);
     },
     async withStore(compute) {

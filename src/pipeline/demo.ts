@@ -18,6 +18,7 @@ export interface DemoBuild {
   dir: string;
   config: string;
   ledger: string;
+  peopleFile: string;
   people: number;
   teams: number;
   usageRecords: number;
@@ -91,6 +92,7 @@ export async function buildDemo(
     dir,
     config: configPath,
     ledger,
+    peopleFile: peoplePath,
     people: org.people.length,
     teams: org.teams.length,
     usageRecords,

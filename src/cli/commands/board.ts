@@ -10,8 +10,9 @@ import {
 import { valueModelFromStore } from '../../analyses/value/index.js';
 import { type GlobalOptions, openContext, withGlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
+import { BAND_LABELS, boardRows, renderBoard } from '../format/board-table.js';
 import { toCsv } from '../format/csv.js';
-import { formatInt, formatUsd, renderTable } from '../format/table.js';
+import { formatInt, formatUsd } from '../format/table.js';
 import { parseWindow } from './value.js';
 
 interface BoardCliOptions {
@@ -25,29 +26,6 @@ interface BoardCliOptions {
   until?: string;
   json?: boolean;
   csv?: boolean;
-}
-
-const BAND_LABELS: Record<string, string> = {
-  top_10: 'top 10%',
-  top_25: 'top 25%',
-  top_50: 'top 50%',
-  rest: 'rest',
-};
-
-function boardRows(b: Board): Array<Record<string, string>> {
-  const opt = (v: number | null, f: (n: number) => string) => (v === null ? '–' : f(v));
-  return b.entries.map((e) => ({
-    position: e.rank !== null ? String(e.rank) : e.band ? (BAND_LABELS[e.band] ?? e.band) : '',
-    [b.level]: e.name === e.id ? e.id : `${e.name} (${e.id})`,
-    people: formatInt(e.size),
-    nd: e.metrics.nd.toFixed(2),
-    awu: formatInt(e.metrics.agentWorkUnits),
-    durable_changes: formatInt(e.metrics.durableChanges),
-    cost: formatUsd(e.metrics.costUsd),
-    nd_per_1k_usd: opt(e.metrics.ndPerDollar, (n) => (n * 1000).toFixed(2)),
-    regularity: opt(e.metrics.regularity, (n) => `${(n * 100).toFixed(0)}%`),
-    badges: e.badges.map((x) => x.label).join(', '),
-  }));
 }
 
 function renderExplanation(x: Explanation): string {
@@ -134,24 +112,7 @@ export function registerBoard(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(b)}\n`);
       else if (opts.csv) process.stdout.write(toCsv(rows, Object.keys(rows[0] ?? { position: '' })));
       else {
-        const columns = Object.keys(rows[0] ?? {}).map((header) => ({
-          header,
-          value: (r: Record<string, string>) => r[header] ?? '',
-          align: (header === b.level || header === 'badges' || header === 'position' ? 'left' : 'right') as
-            | 'left'
-            | 'right',
-        }));
-        const notes = [
-          `${b.label}${b.merit ? '' : ' — a cost view, not a ranking of merit'}`,
-          rows.length > 0 ? renderTable(columns, rows) : 'No entries.',
-          b.suppressed.length
-            ? `Suppressed (fewer than ${b.settings.minGroupSize} people): ${b.suppressed.map((s) => s.id).join(', ')}`
-            : '',
-          b.hidden ? `${b.hidden} people ranked but not shown (not opted in; --all shows them)` : '',
-          b.unranked ? `${b.unranked} not ranked on this lens (below its thresholds)` : '',
-          b.heldOut ? `${b.heldOut} held out for open integrity flags` : '',
-        ];
-        process.stdout.write(`${notes.filter(Boolean).join('\n')}\n`);
+        process.stdout.write(`${renderBoard(b)}\n`);
       }
     });
 }

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
+import { board } from '../../analyses/board/index.js';
+import { valueModelFromStore, valueSummaries } from '../../analyses/value/index.js';
+import { loadPeopleFile } from '../../ledger/people/index.js';
+import { openDuckDbStore } from '../../ledger/store/duckdb/index.js';
 import { buildDemo, DemoDirectoryError } from '../../pipeline/demo.js';
 import { CliError } from '../errors.js';
+import { renderBoard } from '../format/board-table.js';
+import { renderTable } from '../format/table.js';
+import { valueColumns, valueRow } from '../format/value-table.js';
 
 interface DemoOptions {
   dir: string;
@@ -56,6 +63,16 @@ export function registerDemo(program: Command): void {
         return;
       }
       const cfg = `--config ${built.config}`;
+      const directory = loadPeopleFile(built.peopleFile);
+      const store = await openDuckDbStore({ path: built.ledger, readOnly: true });
+      let shown: string;
+      try {
+        const model = await valueModelFromStore(store, directory);
+        const org = valueSummaries(model).org;
+        shown = `${renderTable(valueColumns(), [valueRow(org)])}\n\n${renderBoard(board(model))}`;
+      } finally {
+        await store.close();
+      }
       process.stdout.write(
         [
           `Built the demo organisation in ${built.dir} (${built.seconds.toFixed(1)} s):`,
@@ -63,9 +80,13 @@ export function registerDemo(program: Command): void {
             `${built.outcomeRecords.toLocaleString('en-US')} commits, PRs, deployments, incidents and tasks`,
           `  git repositories: ${built.gitRepositories.join(', ')}`,
           '',
-          'Look at it:',
+          shown,
+          '',
+          'Look further:',
           `  npx tokenyield board ${cfg}`,
           `  npx tokenyield value ${cfg}`,
+          `  npx tokenyield board ${cfg} --level person --all --lens efficiency`,
+          `  npx tokenyield board ${cfg} --explain <person e-mail>`,
           `  npx tokenyield report monthly ${cfg} --no-ingest`,
           '',
         ].join('\n'),
