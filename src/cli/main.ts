@@ -16,6 +16,7 @@ import { registerPeople } from './commands/people.js';
 import { runPersonal } from './commands/personal.js';
 import { registerPrices } from './commands/prices.js';
 import { type ReportOptions, registerReport } from './commands/report.js';
+import { registerSurvival } from './commands/survival.js';
 import { registerValue } from './commands/value.js';
 import { withGlobalOptions } from './context.js';
 import { CliError } from './errors.js';
@@ -42,6 +43,7 @@ function buildProgram(): Command {
   registerBoard(program);
   registerValue(program);
   registerPeople(program);
+  registerSurvival(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
