@@ -49,6 +49,20 @@ const count = (batch: WorkBatch) =>
   batch.incidents.length +
   batch.tasks.length;
 
+/** A target's summary, listed before it is read so that a failure still shows in the output. */
+function started(out: WorkTargetSummary[], source: WorkSourceId, target: string): WorkTargetSummary {
+  const summary: WorkTargetSummary = {
+    source,
+    target,
+    status: 'read',
+    inserted: 0,
+    replaced: 0,
+    skipped: [],
+  };
+  out.push(summary);
+  return summary;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -71,15 +85,7 @@ async function ingestGit(store: Store, roots: readonly string[], out: WorkTarget
     for (const repo of found) repositories.add(repo);
   }
   for (const path of [...repositories].sort()) {
-    const summary: WorkTargetSummary = {
-      source: 'git',
-      target: path,
-      status: 'read',
-      inserted: 0,
-      replaced: 0,
-      skipped: [],
-    };
-    out.push(summary);
+    const summary = started(out, 'git', path);
     const previous = parseGitRepoState(await store.workCheckpoint('git', path));
     const read = await readGitRepository(path, previous);
     if (read.kind === 'skip') {
@@ -119,15 +125,7 @@ async function ingestGithub(
 ): Promise<void> {
   for (const given of paths) {
     const path = resolve(given);
-    const summary: WorkTargetSummary = {
-      source: 'github_export',
-      target: path,
-      status: 'read',
-      inserted: 0,
-      replaced: 0,
-      skipped: [],
-    };
-    out.push(summary);
+    const summary = started(out, 'github_export', path);
     try {
       const previous = (await store.workCheckpoint('github_export', path)) as GithubExportState | undefined;
       const result = await readGithubExport(path, previous ?? null, aiLabels ? { aiLabels } : {});
@@ -146,15 +144,7 @@ async function ingestGithub(
 async function ingestFiles(store: Store, paths: readonly string[], out: WorkTargetSummary[]): Promise<void> {
   for (const given of paths) {
     const path = resolve(given);
-    const summary: WorkTargetSummary = {
-      source: 'work_file',
-      target: path,
-      status: 'read',
-      inserted: 0,
-      replaced: 0,
-      skipped: [],
-    };
-    out.push(summary);
+    const summary = started(out, 'work_file', path);
     try {
       const st = statSync(path);
       const stamp = { size: st.size, mtimeMs: st.mtimeMs };
