@@ -24,6 +24,7 @@
  * @module
  */
 import type { AiEvidence, EvidenceTool, Trailer } from '../../ledger/work.js';
+import { agentOfGitAuthor } from '../agent-accounts.js';
 
 /** A rule matches when its key matches and every pattern it gives matches. */
 interface TrailerMarker {
@@ -69,18 +70,11 @@ export const TRAILER_MARKERS: readonly TrailerMarker[] = [
   { tool: 'unknown', key: CO_AUTHOR, email: /@aider\.chat$/i },
 ];
 
+/**
+ * Agent authors with no GitHub account behind them; every GitHub agent account (by name or noreply
+ * address) comes from the shared table in sources/agent-accounts.ts.
+ */
 export const AUTHOR_MARKERS: readonly AuthorMarker[] = [
-  { tool: 'copilot', name: /^copilot-swe-agent(?:\[bot\])?$/i },
-  {
-    tool: 'copilot',
-    email: new RegExp(`^(?:\\d+\\+)?copilot(?:-swe-agent)?(?:\\[bot\\])?${GITHUB_NOREPLY}`, 'i'),
-  },
-  { tool: 'codex', name: /^chatgpt-codex-connector(?:\[bot\])?$/i },
-  { tool: 'codex', email: /chatgpt-codex-connector\[bot\]/i },
-  { tool: 'claude-code', name: /^claude\[bot\]$/i },
-  { tool: 'claude-code', email: new RegExp(`^(?:\\d+\\+)?claude\\[bot\\]${GITHUB_NOREPLY}`, 'i') },
-  { tool: 'gemini-cli', name: /^gemini-code-assist(?:\[bot\])?$/i },
-  { tool: 'gemini-cli', email: /gemini-code-assist\[bot\]/i },
   { tool: 'cursor', name: /^cursor agent$/i },
   { tool: 'cursor', email: /^cursoragent@cursor\.com$/i },
 ];
@@ -120,9 +114,11 @@ export function commitAiEvidence(
     const marker = TRAILER_MARKERS.find((m) => trailerMatches(m, trailer));
     if (marker) add({ kind: 'trailer', tool: marker.tool, detail: `${trailer.key}: ${trailer.value}` });
   }
-  const byAuthor = AUTHOR_MARKERS.find(
-    (m) => (!m.name || m.name.test(author.name)) && (!m.email || m.email.test(author.email)),
-  );
-  if (byAuthor) add({ kind: 'bot_author', tool: byAuthor.tool, detail: `${author.name} <${author.email}>` });
+  const byAuthor =
+    agentOfGitAuthor(author.name, author.email) ??
+    AUTHOR_MARKERS.find(
+      (m) => (!m.name || m.name.test(author.name)) && (!m.email || m.email.test(author.email)),
+    )?.tool;
+  if (byAuthor) add({ kind: 'bot_author', tool: byAuthor, detail: `${author.name} <${author.email}>` });
   return evidence;
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { AiEvidence, EvidenceTool } from '../../ledger/work.js';
+import { AGENT_ACCOUNTS } from '../agent-accounts.js';
 
 export interface BodyMarker {
   pattern: RegExp;
@@ -61,22 +62,8 @@ export function toolOfLabel(label: string): EvidenceTool {
 }
 
 /** Accounts that open PRs as an AI agent on someone's behalf (`user.login`, case-insensitive). */
-export const AGENT_AUTHORS: ReadonlyMap<string, EvidenceTool> = new Map<string, EvidenceTool>([
-  // The Copilot coding agent's PRs show `Copilot` (type Bot) as author; the app is copilot-swe-agent.
-  ['copilot', 'copilot'],
-  ['copilot-swe-agent', 'copilot'],
-  ['copilot-swe-agent[bot]', 'copilot'],
-  ['claude[bot]', 'claude-code'],
-  ['claude-code[bot]', 'claude-code'],
-  ['chatgpt-codex-connector[bot]', 'codex'],
-  ['codex[bot]', 'codex'],
-  ['cursor[bot]', 'cursor'],
-  ['cursor-agent[bot]', 'cursor'],
-  ['gemini-cli[bot]', 'gemini-cli'],
-  ['devin-ai-integration[bot]', 'unknown'],
-  ['google-labs-jules[bot]', 'unknown'],
-  ['openhands-agent', 'unknown'],
-]);
+/** Agent accounts, shared with the git source (sources/agent-accounts.ts). */
+export const AGENT_AUTHORS = AGENT_ACCOUNTS;
 
 export interface PrEvidenceInput {
   body: string | null;
