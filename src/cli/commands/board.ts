@@ -1,12 +1,5 @@
 import type { Command } from 'commander';
-import {
-  type Board,
-  board,
-  type Explanation,
-  explain,
-  LENSES,
-  type Lens,
-} from '../../analyses/board/index.js';
+import { board, type Explanation, explain, LENSES, type Lens } from '../../analyses/board/index.js';
 import { valueModelFromStore } from '../../analyses/value/index.js';
 import { type GlobalOptions, openContext, withGlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
