@@ -127,6 +127,122 @@ describe('openDuckDbStore', () => {
     await expect(openDuckDbStore({ path, readOnly: true })).rejects.toBeInstanceOf(StoreSchemaError);
   });
 
+  it('brings a version-2 ledger to version 3 with the keys a write computes, and merges into it', async () => {
+    const side = usageRecord({
+      id: 'cc:msg_v2_shared:req_side',
+      messageId: 'msg_v2_shared',
+      isSidechain: true,
+      tokens: { output: 70 },
+    });
+    const stored = usageRecord({
+      id: 'cc:msg_v2_kept:req_1',
+      messageId: 'msg_v2_kept',
+      tokens: { output: 5 },
+    });
+    const noMessage = usageRecord({ messageId: null, tokens: { output: 1 } });
+    const activity = activityRecord({ id: 'cc:act_v2' });
+
+    // The rows are written by this build and copied without their keys into a file that stopped at
+    // version 2, which is what an older build would have left.
+    const current = freshPath();
+    const store = await openDuckDbStore({ path: current });
+    await store.write(batch({ usage: [side, stored, noMessage], activity: [activity] }));
+    await store.close();
+    const legacy = freshPath();
+    await withRawConnection(legacy, async (c) => {
+      expect(await migrate(c, legacy, MIGRATIONS.slice(0, 2))).toEqual({ from: 0, to: 2 });
+      await c.run(`ATTACH '${current}' AS cur (READ_ONLY)`);
+      await c.run('INSERT INTO usage SELECT * EXCLUDE (id_hash, message_hash) FROM cur.usage');
+      await c.run('INSERT INTO activity SELECT * EXCLUDE (id_hash) FROM cur.activity');
+      await c.run('DETACH cur');
+    });
+
+    const migrated = await openDuckDbStore({ path: legacy });
+    await migrated.close();
+    const mismatches = await withRawConnection(legacy, async (c) => {
+      await c.run(`ATTACH '${current}' AS cur (READ_ONLY)`);
+      const reader = await c.runAndReadAll(`SELECT
+        (SELECT count(*) FROM usage u JOIN cur.usage w USING (id)
+          WHERE u.id_hash IS DISTINCT FROM w.id_hash OR u.message_hash IS DISTINCT FROM w.message_hash
+            OR u.id_hash IS NULL OR (u.message_hash IS NULL) <> (u.message_id IS NULL))::INTEGER,
+        (SELECT count(*) FROM activity a JOIN cur.activity w USING (id)
+          WHERE a.id_hash IS DISTINCT FROM w.id_hash OR a.id_hash IS NULL)::INTEGER,
+        (SELECT count(*) FROM usage)::INTEGER, (SELECT count(*) FROM activity)::INTEGER`);
+      return reader.getRows()[0];
+    });
+    expect(mismatches).toEqual([0, 0, 3, 1]);
+
+    const reopened = await openDuckDbStore({ path: legacy });
+    try {
+      expect(await reopened.getMeta('schema_version')).toBe('3');
+      const result = await reopened.write(
+        batch({
+          usage: [
+            // A better copy of a migrated row replaces it; a main-chain copy supersedes its sidechain copy.
+            { ...stored, tokens: { ...stored.tokens, output: 9 } },
+            usageRecord({
+              id: 'cc:msg_v2_shared:req_main',
+              messageId: 'msg_v2_shared',
+              tokens: { output: 30 },
+            }),
+            noMessage,
+          ],
+          activity: [activity, activityRecord({ id: 'cc:act_v2_new' })],
+        }),
+      );
+      expect(result).toEqual({
+        usageInserted: 1,
+        usageDuplicates: 2,
+        activityInserted: 1,
+        activityDuplicates: 1,
+      });
+      const [total] = await reopened.usage({ groupBy: 'tool', timeZone: 'UTC' });
+      expect(total).toMatchObject({ calls: 3, output: 9 + 30 + 1 });
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('never merges records whose keys collide but whose ids differ', async () => {
+    const path = freshPath();
+    const sideA = usageRecord({
+      id: 'cc:msg_collide_a:req_1',
+      messageId: 'msg_collide_a',
+      isSidechain: true,
+      tokens: { output: 40 },
+    });
+    const actA = activityRecord({ id: 'cc:act_collide_a' });
+    const store = await openDuckDbStore({ path });
+    await store.write(batch({ usage: [sideA], activity: [actA] }));
+    await store.close();
+    // Stored keys rewritten to those of other ids: what a 64-bit collision would look like.
+    const key = (value: string) => `CAST(md5_number('${value}') >> 64 AS UBIGINT)`;
+    await withRawConnection(path, async (c) => {
+      await c.run(`UPDATE usage SET id_hash = ${key('cc:msg_collide_b:req_1')},
+        message_hash = ${key('msg_collide_b')}`);
+      await c.run(`UPDATE activity SET id_hash = ${key('cc:act_collide_b')}`);
+    });
+
+    const reopened = await openDuckDbStore({ path });
+    try {
+      // More tokens and main-chain: merged on the key alone it would replace or supersede sideA.
+      const mainB = usageRecord({
+        id: 'cc:msg_collide_b:req_1',
+        messageId: 'msg_collide_b',
+        tokens: { output: 60 },
+      });
+      expect(
+        await reopened.write(
+          batch({ usage: [mainB], activity: [activityRecord({ id: 'cc:act_collide_b' })] }),
+        ),
+      ).toEqual({ usageInserted: 1, usageDuplicates: 0, activityInserted: 1, activityDuplicates: 0 });
+      const [total] = await reopened.usage({ groupBy: 'tool', timeZone: 'UTC' });
+      expect(total).toMatchObject({ calls: 2, output: 100 });
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('rolls back a migration that fails and leaves the file at its previous version', async () => {
     const path = freshPath();
     await (await openDuckDbStore({ path })).close();

@@ -336,12 +336,28 @@ const COST_COLUMNS: readonly Column<CostUpdate>[] = [
 
 const ORIGIN_COLUMNS: readonly Column<string>[] = [text('origin', (r) => r)];
 
-/** `INSERT INTO table (…) SELECT …` of every staged column, decoded, from staging alias `s`. */
-function insertFromStage<R>(table: string, stage: string, columns: readonly Column<R>[], extra = ''): string {
-  const names = columns.map((c) => c.name).join(', ');
-  const values = columns.map((c) => decode(c, 's')).join(', ');
+/**
+ * `INSERT INTO table (…) SELECT …` of every staged column, decoded, from staging alias `s`, plus
+ * `derived` columns computed from them.
+ */
+function insertFromStage<R>(
+  table: string,
+  stage: string,
+  columns: readonly Column<R>[],
+  extra = '',
+  derived: Readonly<Record<string, string>> = {},
+): string {
+  const names = [...columns.map((c) => c.name), ...Object.keys(derived)].join(', ');
+  const values = [...columns.map((c) => decode(c, 's')), ...Object.values(derived)].join(', ');
   return `INSERT INTO ${table} (${names}) SELECT ${values} FROM ${stage} s ${extra}`;
 }
+
+/**
+ * The 64-bit key of an id or message id, as stored in `id_hash` / `message_hash`; NULL for NULL.
+ * Must stay the expression migration 3 backfilled with (migrations.ts): a key computed any other
+ * way would never match a stored one, and duplicates would slip in.
+ */
+const keyHash = (expr: string) => `CAST(md5_number(${expr}) >> 64 AS UBIGINT)`;
 
 /** `STORED_LOSES` applies the keep rule of `isBetterCopy` (ledger/dedup.ts) between a staged copy `s` and the stored copy `e`. */
 // A null speed stages as a null label code, so the code's nullness is the speed's.
@@ -388,13 +404,20 @@ const always = () => true;
 const STAGE_TABLES = [
   'stage_origins',
   'stage_usage',
+  'stage_usage_candidates',
   'stage_usage_existing',
   'stage_usage_replace',
   'stage_usage_kept',
   'stage_touched',
+  'stage_message_candidates',
+  'stage_messages',
   'stage_activity',
+  'stage_activity_candidates',
+  'stage_activity_existing',
   'stage_checkpoints',
   'stage_costs',
+  'stage_cost_candidates',
+  'stage_cost_changes',
 ];
 
 const GROUP_KEYS: Record<UsageGrouping, string> = {
@@ -488,14 +511,14 @@ class DuckDbStore implements Store {
 
   private async applyBatch(batch: WriteBatch): Promise<WriteResult> {
     const run = (sql: string) => this.connection.run(sql);
-    await run('CREATE OR REPLACE TEMP TABLE stage_touched (message_id VARCHAR)');
+    await run('CREATE OR REPLACE TEMP TABLE stage_touched (message_id VARCHAR, message_hash UBIGINT)');
 
     const origins = batch.replaceOrigins ?? [];
     if (origins.length > 0) {
       await this.stage('stage_origins', ORIGIN_COLUMNS, origins, new Labels());
       // Deleting a main-chain copy can revive the sidechain copies it superseded.
       await run(`INSERT INTO stage_touched
-        SELECT DISTINCT message_id FROM usage
+        SELECT DISTINCT message_id, message_hash FROM usage
         WHERE message_id IS NOT NULL AND origin IN (SELECT origin FROM stage_origins)`);
       await run('DELETE FROM usage WHERE origin IN (SELECT origin FROM stage_origins)');
       await run('DELETE FROM activity WHERE origin IN (SELECT origin FROM stage_origins)');
@@ -510,26 +533,23 @@ class DuckDbStore implements Store {
     let usageInserted = 0;
     for (const part of slices(usage)) usageInserted += await this.mergeUsage(part);
 
-    // A sidechain copy is superseded exactly when a main-chain copy of the same message is stored;
-    // recomputed for every message the batch touched so that either arrival order ends the same.
-    await run(`UPDATE usage SET superseded = (usage.is_sidechain AND m.has_main)
-      FROM (
-        SELECT message_id, bool_or(NOT is_sidechain) AS has_main FROM usage
-        WHERE message_id IN (SELECT message_id FROM stage_touched) GROUP BY message_id
-      ) m
-      WHERE usage.message_id = m.message_id AND usage.superseded <> (usage.is_sidechain AND m.has_main)`);
+    await this.settleSupersession();
 
     let activityInserted = 0;
     for (const part of slices(activity)) {
       const labels = new Labels();
       await this.stage('stage_activity', ACTIVITY_COLUMNS, part, labels);
+      let storedFilter = '';
+      const keys = `SELECT ${keyHash('id')} FROM stage_activity`;
+      if (await this.findCandidates('activity', 'id_hash', keys, 'stage_activity_candidates')) {
+        await run(`CREATE OR REPLACE TEMP TABLE stage_activity_existing AS
+          SELECT id FROM activity WHERE rowid IN (SELECT row_id FROM stage_activity_candidates)`);
+        storedFilter = 'WHERE NOT EXISTS (SELECT 1 FROM stage_activity_existing a WHERE a.id = s.id)';
+      }
       const inserted = await this.runDecoding(
-        insertFromStage(
-          'activity',
-          'stage_activity',
-          ACTIVITY_COLUMNS,
-          'WHERE NOT EXISTS (SELECT 1 FROM activity a WHERE a.id = s.id)',
-        ),
+        insertFromStage('activity', 'stage_activity', ACTIVITY_COLUMNS, storedFilter, {
+          id_hash: keyHash('s.id'),
+        }),
         labels,
       );
       activityInserted += inserted.rowsChanged;
@@ -551,34 +571,83 @@ class DuckDbStore implements Store {
     };
   }
 
+  /*
+   * Stored rows are looked up in two steps, because a scan that projects a VARCHAR column
+   * decompresses it for every row of the table, however few rows the join keeps (DuckDB pushes only
+   * min/max of the join keys into the scan). First the candidates: rows whose 64-bit key matches a
+   * staged one, from a scan of that integer column alone. Then their strings, fetched by rowid: the
+   * rowid range of the candidates prunes row groups, and candidates are usually recent rows. The
+   * strings are compared before anything is merged, so a key collision costs a fetch, never a row.
+   */
+
+  /** Fills `into` with the rowids of `table` rows whose `keyColumn` is among `keys`; returns whether any. */
+  private async findCandidates(
+    table: string,
+    keyColumn: string,
+    keys: string,
+    into: string,
+  ): Promise<boolean> {
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${into} AS
+      SELECT rowid AS row_id FROM ${table} WHERE ${keyColumn} IN (${keys})`);
+    return (await this.count(`SELECT count(*) FROM ${into}`)) > 0;
+  }
+
   /** Merges usage records with unique ids into the ledger; returns how many ids were new. */
   private async mergeUsage(usage: readonly UsageRecord[]): Promise<number> {
     const run = (sql: string) => this.connection.run(sql);
     const labels = new Labels();
     await this.stage('stage_usage', USAGE_COLUMNS, usage, labels);
-    await run(`CREATE OR REPLACE TEMP TABLE stage_usage_existing AS
-      SELECT id, total_tokens, speed, message_id FROM usage WHERE id IN (SELECT id FROM stage_usage)`);
     let replaced = 0;
     let keptFilter = '';
-    if ((await this.count('SELECT count(*) FROM stage_usage_existing')) > 0) {
+    const keys = `SELECT ${keyHash('id')} FROM stage_usage`;
+    if (await this.findCandidates('usage', 'id_hash', keys, 'stage_usage_candidates')) {
+      await run(`CREATE OR REPLACE TEMP TABLE stage_usage_existing AS
+        SELECT e.* FROM (
+          SELECT rowid AS row_id, id, total_tokens, speed, message_id, message_hash FROM usage
+          WHERE rowid IN (SELECT row_id FROM stage_usage_candidates)
+        ) e SEMI JOIN stage_usage s ON s.id = e.id`);
       // The stored copy loses only to a strictly better one (isBetterCopy); every other tie keeps it.
       await run(`CREATE OR REPLACE TEMP TABLE stage_usage_replace AS
-        SELECT DISTINCT e.id FROM stage_usage_existing e JOIN stage_usage s ON s.id = e.id WHERE ${STORED_LOSES}`);
+        SELECT e.row_id, e.id FROM stage_usage_existing e JOIN stage_usage s ON s.id = e.id WHERE ${STORED_LOSES}`);
       await run(`CREATE OR REPLACE TEMP TABLE stage_usage_kept AS
         SELECT id FROM stage_usage_existing EXCEPT SELECT id FROM stage_usage_replace`);
       replaced = await this.count('SELECT count(*) FROM stage_usage_replace');
-      await run('DELETE FROM usage WHERE id IN (SELECT id FROM stage_usage_replace)');
+      if (replaced > 0)
+        await run('DELETE FROM usage WHERE rowid IN (SELECT row_id FROM stage_usage_replace)');
       await run(
-        'INSERT INTO stage_touched SELECT message_id FROM stage_usage_existing WHERE message_id IS NOT NULL',
+        'INSERT INTO stage_touched SELECT message_id, message_hash FROM stage_usage_existing WHERE message_id IS NOT NULL',
       );
       keptFilter = 'WHERE NOT EXISTS (SELECT 1 FROM stage_usage_kept k WHERE k.id = s.id)';
     }
     const inserted = await this.runDecoding(
-      insertFromStage('usage', 'stage_usage', USAGE_COLUMNS, keptFilter),
+      insertFromStage('usage', 'stage_usage', USAGE_COLUMNS, keptFilter, {
+        id_hash: keyHash('s.id'),
+        message_hash: keyHash('s.message_id'),
+      }),
       labels,
     );
-    await run('INSERT INTO stage_touched SELECT message_id FROM stage_usage WHERE message_id IS NOT NULL');
+    await run(
+      `INSERT INTO stage_touched SELECT message_id, ${keyHash('message_id')} FROM stage_usage WHERE message_id IS NOT NULL`,
+    );
     return inserted.rowsChanged - replaced;
+  }
+
+  /*
+   * A sidechain copy is superseded exactly when a main-chain copy of the same message is stored;
+   * recomputed for every message the batch touched so that either arrival order ends the same.
+   * All rows of a message share its key, so the candidates hold whole messages: those touched, and
+   * any whose key merely collides with one. Grouping by the message id itself keeps the two apart,
+   * and recomputing an untouched message leaves it as it was.
+   */
+  private async settleSupersession(): Promise<void> {
+    const keys = 'SELECT message_hash FROM stage_touched';
+    if (!(await this.findCandidates('usage', 'message_hash', keys, 'stage_message_candidates'))) return;
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE stage_messages AS
+      SELECT rowid AS row_id, superseded AS was,
+        is_sidechain AND bool_or(NOT is_sidechain) OVER (PARTITION BY message_id) AS superseded
+      FROM usage WHERE rowid IN (SELECT row_id FROM stage_message_candidates)`);
+    await this.connection.run(`UPDATE usage SET superseded = m.superseded FROM stage_messages m
+      WHERE usage.rowid = m.row_id AND m.superseded <> m.was`);
   }
 
   private runDecoding(sql: string, labels: Labels) {
@@ -823,13 +892,21 @@ class DuckDbStore implements Store {
       await this.transaction('cost update', async () => {
         for (const part of slices(uniqueBy(rows, (r) => r.id, always))) {
           await this.stage('stage_costs', COST_COLUMNS, part, new Labels());
+          const keys = `SELECT ${keyHash('id')} FROM stage_costs`;
+          if (!(await this.findCandidates('usage', 'id_hash', keys, 'stage_cost_candidates'))) continue;
           // Unchanged rows are skipped: re-pricing with the same table then writes nothing.
+          await this.connection.run(`CREATE OR REPLACE TEMP TABLE stage_cost_changes AS
+            SELECT e.row_id, s.cost_usd, s.cost_basis, s.price_version FROM (
+              SELECT rowid AS row_id, id, cost_usd, cost_basis, price_version FROM usage
+              WHERE rowid IN (SELECT row_id FROM stage_cost_candidates)
+            ) e JOIN stage_costs s ON s.id = e.id
+            WHERE e.cost_usd IS DISTINCT FROM s.cost_usd OR e.cost_basis IS DISTINCT FROM s.cost_basis
+              OR e.price_version IS DISTINCT FROM s.price_version`);
+          // Materialised first: the UPDATE over this as a subquery ran out of memory at 96MB while
+          // re-pricing the 2.5M-row demo ledger.
           await this.connection.run(`UPDATE usage
-            SET cost_usd = s.cost_usd, cost_basis = s.cost_basis, price_version = s.price_version
-            FROM stage_costs s
-            WHERE usage.id = s.id AND (
-              usage.cost_usd IS DISTINCT FROM s.cost_usd OR usage.cost_basis IS DISTINCT FROM s.cost_basis
-              OR usage.price_version IS DISTINCT FROM s.price_version)`);
+            SET cost_usd = c.cost_usd, cost_basis = c.cost_basis, price_version = c.price_version
+            FROM stage_cost_changes c WHERE usage.rowid = c.row_id`);
         }
       });
     });
