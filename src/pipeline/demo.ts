@@ -7,9 +7,12 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { toPeopleFile } from '../ledger/people/serialize.js';
+import type { ActivityRecord, UsageRecord } from '../ledger/records.js';
 import { openDuckDbStore } from '../ledger/store/duckdb/index.js';
 import { type DemoOrgOptions, generateDemoOrg } from '../synthetic/demo-org/index.js';
 import { ingestWork } from './ingest-work.js';
+
+const DEMO_WRITE_RECORDS = 100_000;
 
 /** Marks a directory as the demo's own, so a rebuild may clear it and nothing else is ever cleared. */
 const MARKER = '.tokenyield-demo';
@@ -72,11 +75,23 @@ export async function buildDemo(
   let outcomeRecords = 0;
   try {
     onProgress?.('writing AI usage');
+    // Days are gathered into writes of ~100k records: each write is a transaction and a commit,
+    // and the commit, not the rows, was most of a day-sized write's time.
+    let usage: UsageRecord[] = [];
+    let activity: ActivityRecord[] = [];
+    const flush = async () => {
+      await store.write({ usage, activity, checkpoints: [] });
+      usageRecords += usage.length;
+      activityRecords += activity.length;
+      usage = [];
+      activity = [];
+    };
     for (const day of org.usageBatches()) {
-      await store.write({ usage: day.usage, activity: day.activity, checkpoints: [] });
-      usageRecords += day.usage.length;
-      activityRecords += day.activity.length;
+      for (const r of day.usage) usage.push(r);
+      for (const r of day.activity) activity.push(r);
+      if (usage.length + activity.length >= DEMO_WRITE_RECORDS) await flush();
     }
+    if (usage.length + activity.length > 0) await flush();
     onProgress?.('writing pull requests, deployments, incidents and tasks');
     outcomeRecords += (await store.writeWork(org.work)).inserted;
     onProgress?.('reading the git repositories');
