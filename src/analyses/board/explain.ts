@@ -128,7 +128,7 @@ export function explain(model: ValueModel, personId: string, options: BoardOptio
       settled: f.settled,
       revertedBy: f.revertedBy,
       rolledBackIn: f.rolledBackIn,
-      incidentIds: f.incidentIds,
+      incidentIds: [...f.incidentIds],
       qualifying: f.qualifying,
       excludedBecause: exclusions(f),
       aiAssisted: f.aiAssisted,
@@ -185,7 +185,7 @@ export function explain(model: ValueModel, personId: string, options: BoardOptio
       agentic: s.agentic,
       outcome,
       agentWorkUnit: outcome === 'durable' && (s.edits > 0 || s.commitShas.length > 0),
-      changeIds: (model.links.sessionChanges.get(s.sessionId) ?? []).map((c) => c.id),
+      changeIds: model.links.changesOfSession(i).map((c) => c.id),
     });
   });
 

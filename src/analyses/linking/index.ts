@@ -18,6 +18,19 @@ export {
   toLinkResult,
 } from './link.js';
 export { createPersonResolver, isBotIdentity, type PersonResolver } from './people.js';
-export { DEFAULT_PR_COMMIT_OPTIONS, linkPullRequestsToCommits, type PrCommitLinks } from './pr-commits.js';
+export {
+  DEFAULT_PR_COMMIT_OPTIONS,
+  indexPullRequestCommits,
+  linkPullRequestsToCommits,
+  type PrCommitIndex,
+  type PrCommitLinks,
+} from './pr-commits.js';
 export { createRepoResolver, type RepoResolver, repoName } from './repo-paths.js';
-export { MIN_SHA_LENGTH, normaliseSha, ShaIndex, type ShaLookup } from './sha-index.js';
+export {
+  MIN_SHA_LENGTH,
+  normaliseSha,
+  SHA_AMBIGUOUS,
+  SHA_MISSING,
+  ShaIndex,
+  type ShaLookup,
+} from './sha-index.js';

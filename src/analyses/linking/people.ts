@@ -31,9 +31,16 @@ export function createPersonResolver(directory: PeopleDirectory): PersonResolver
   const emails = new Map<string, string | null>();
   const logins = new Map<string, string | null>();
   const lookup = (cache: Map<string, string | null>, raw: string, kinds: AliasKind[]): string | null => {
+    // The raw string first: the same few thousand identities repeat millions of times, and
+    // trimming and lower-casing each would allocate a string per record.
+    const rawHit = cache.get(raw);
+    if (rawHit !== undefined) return rawHit;
     const key = raw.trim().toLowerCase();
     const hit = cache.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      cache.set(raw, hit);
+      return hit;
+    }
     let id: string | null = null;
     if (key) {
       for (const kind of kinds) {
@@ -47,10 +54,13 @@ export function createPersonResolver(directory: PeopleDirectory): PersonResolver
       if (id === null) id = directory.resolve(key)?.id ?? null;
     }
     cache.set(key, id);
+    cache.set(raw, id);
     return id;
   };
-  const byEmail = (email: string) => lookup(emails, email, ['git_email', 'email']);
-  const byLogin = (login: string) => lookup(logins, login, ['github']);
+  const emailKinds: AliasKind[] = ['git_email', 'email'];
+  const loginKinds: AliasKind[] = ['github'];
+  const byEmail = (email: string) => lookup(emails, email, emailKinds);
+  const byLogin = (login: string) => lookup(logins, login, loginKinds);
   return {
     byEmail,
     byLogin,

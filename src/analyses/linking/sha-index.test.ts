@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commit, sha } from '../value/fixtures.js';
-import { normaliseSha, ShaIndex } from './sha-index.js';
+import { normaliseSha, SHA_AMBIGUOUS, ShaIndex } from './sha-index.js';
 
 describe('ShaIndex', () => {
   const a = commit({ label: 'a', repo: 'acme/api' });
@@ -34,5 +34,29 @@ describe('ShaIndex', () => {
   it('finds a commit by full SHA within one repository', () => {
     expect(index.exact('acme/api', a.sha)).toBe(a);
     expect(index.exact('acme/web', a.sha)).toBeUndefined();
+  });
+
+  it('keeps every commit findable, and same-prefix commits in insertion order, as the table grows', () => {
+    const grown = new ShaIndex();
+    const all = Array.from({ length: 5000 }, (_, i) => commit({ label: `c${i}`, repo: `acme/r${i % 3}` }));
+    // Three commits sharing a 7-character prefix, added early, in between and late.
+    const prefix = all[0]!.sha.slice(0, 7);
+    const twins = [1, 2, 3].map((k) =>
+      commit({ label: `twin${k}`, repo: 'acme/r9', sha: `${prefix}${String(k).repeat(33)}` }),
+    );
+    grown.add(twins[0]!, 9000);
+    all.forEach((c, i) => {
+      grown.add(c, i);
+      if (i === 2500) grown.add(twins[1]!, 9001);
+    });
+    grown.add(twins[2]!, 9002);
+    for (const i of [0, 1, 1023, 1024, 2047, 4999]) {
+      expect(grown.exactIndex(all[i]!.repo, all[i]!.sha)).toBe(i);
+      expect(grown.findIndex(all[i]!.sha.slice(0, 12), [all[i]!.repo])).toBe(i);
+    }
+    expect(grown.find(prefix)).toEqual([twins[0], all[0], twins[1], twins[2]]);
+    expect(grown.findIndex(prefix, ['acme/r9'])).toBe(SHA_AMBIGUOUS);
+    expect(grown.resolveIndex(`${prefix}2`, 'acme/r9')).toBe(9001);
+    expect(grown.exactIndex('acme/r0', twins[0]!.sha)).toBe(-1);
   });
 });

@@ -126,7 +126,7 @@ function sameLogin(a: string | null, b: string | null): boolean {
 /** Default branch per repository: configured, else the base branch most merged PRs whose merge commit is on it used. */
 function defaultBranchOf(
   prs: readonly PullRequestRecord[],
-  mergeCommit: (pr: PullRequestRecord) => CommitRecord | undefined,
+  mergeCommit: (pr: PullRequestRecord, index: number) => CommitRecord | undefined,
   configured: ReadonlyMap<string, string> | undefined,
 ): Map<string, string> {
   const confirmed = new Map<string, Map<string, number>>();
@@ -139,17 +139,25 @@ function defaultBranchOf(
     }
     counts.set(ref, (counts.get(ref) ?? 0) + 1);
   };
-  for (const pr of prs) {
-    if (pr.mergedAt === null) continue;
+  prs.forEach((pr, p) => {
+    if (pr.mergedAt === null) return;
     bump(any, pr.repo, pr.baseRef);
-    if (mergeCommit(pr)?.onDefaultBranch) bump(confirmed, pr.repo, pr.baseRef);
-  }
+    if (mergeCommit(pr, p)?.onDefaultBranch) bump(confirmed, pr.repo, pr.baseRef);
+  });
   const out = new Map<string, string>();
   const top = (counts: Map<string, number>) =>
     [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
   for (const [repo, counts] of any) out.set(repo, top(confirmed.get(repo) ?? counts));
   if (configured) for (const [repo, ref] of configured) out.set(repo, ref);
   return out;
+}
+
+/** Shared by every change no incident names (nearly all): one empty array, not one per change. */
+const NO_INCIDENTS: string[] = [];
+
+function addIncident(f: ChangeFacts, id: string): void {
+  if (f.incidentIds === NO_INCIDENTS) f.incidentIds = [id];
+  else if (!f.incidentIds.includes(id)) f.incidentIds.push(id);
 }
 
 export function buildValueModel(
@@ -159,16 +167,22 @@ export function buildValueModel(
 ): ValueModel {
   const opts = resolveValueOptions(options);
   const links = buildLinkIndex(input, directory, options);
-  const { shas, changes, changeOfCommit } = links;
+  const { shas, changes, changeOfCommit, commits } = links;
 
-  const commitBySha = (repo: string, sha: string | null) => {
-    if (!sha) return undefined;
-    const hit = shas.resolve(sha, [repo]);
-    return hit.kind === 'found' && hit.commit.repo === repo ? hit.commit : undefined;
+  /** Position of the commit `sha` names in `repo`, or -1. */
+  const commitBySha = (repo: string, sha: string | null): number => {
+    if (!sha) return -1;
+    const hit = shas.resolveIndex(sha, repo);
+    return hit >= 0 && commits[hit]!.repo === repo ? hit : -1;
   };
+  // Each merged PR's merge commit, looked up once for both uses below.
+  const mergeCommit = new Int32Array(links.pullRequests.length).fill(-1);
+  links.pullRequests.forEach((pr, p) => {
+    if (pr.mergedAt !== null) mergeCommit[p] = commitBySha(pr.repo, pr.mergeCommitSha);
+  });
   const defaults = defaultBranchOf(
     links.pullRequests,
-    (pr) => commitBySha(pr.repo, pr.mergeCommitSha),
+    (_, p) => commits[mergeCommit[p]!],
     opts.defaultBranches,
   );
 
@@ -182,7 +196,7 @@ export function buildValueModel(
   }
 
   // 1. Shipped, size, self-merge, revert-ness.
-  const facts: ChangeFacts[] = changes.map((change) => {
+  const factsOf = (change: Change): ChangeFacts => {
     let shipped = false;
     let shippedAt: number | null = null;
     let additions = 0;
@@ -192,7 +206,8 @@ export function buildValueModel(
     if (pr) {
       if (pr.mergedAt !== null) {
         const configured = opts.defaultBranches?.get(pr.repo);
-        const merge = configured === undefined ? commitBySha(pr.repo, pr.mergeCommitSha) : undefined;
+        // A PR change's index is its position in `pullRequests`.
+        const merge = configured === undefined ? commits[mergeCommit[change.index]!] : undefined;
         shipped = merge ? merge.onDefaultBranch : pr.baseRef === defaults.get(pr.repo);
         if (shipped) shippedAt = pr.mergedAt;
       }
@@ -210,12 +225,12 @@ export function buildValueModel(
         const merger = links.people.byLogin(pr.mergedBy);
         const mergedByAuthor =
           sameLogin(pr.mergedBy, pr.author) || (merger !== null && merger === change.personId);
-        const independent = pr.approvers.filter((a) => {
+        const independent = pr.approvers.some((a) => {
           if (sameLogin(a, pr.author)) return false;
           const who = links.people.byLogin(a);
           return who === null || who !== change.personId;
         });
-        selfMerged = mergedByAuthor && independent.length === 0;
+        selfMerged = mergedByAuthor && !independent;
       }
     } else if (change.commit) {
       const c = change.commit;
@@ -224,8 +239,14 @@ export function buildValueModel(
       additions = c.additions;
       deletions = c.deletions;
     }
-    const own = change.commits.filter((c) => c.parents.length <= 1);
-    const isRevert = own.length > 0 && own.every((c) => c.revertsSha !== null);
+    let own = 0;
+    let reverting = 0;
+    for (const c of change.commits) {
+      if (c.parents.length > 1) continue;
+      own++;
+      if (c.revertsSha !== null) reverting++;
+    }
+    const isRevert = own > 0 && reverting === own;
     return {
       change,
       shipped,
@@ -237,25 +258,36 @@ export function buildValueModel(
       isRevert,
       revertedBy: null,
       rolledBackIn: null,
-      incidentIds: [],
+      incidentIds: NO_INCIDENTS,
       durable: false,
       settled: false,
       qualifying: false,
-      aiAssisted: change.evidence.length > 0,
+      aiAssisted: change.aiAssisted,
       deploymentId: null,
       deployedAt: null,
       ndShare: 0,
     };
-  });
+  };
+  // A share is a fraction, and an object whose 0 later becomes a fraction has its shape
+  // deprecated and migrated one object at a time, on every later access: a throwaway object
+  // settles the shape before the real ones are made (this was most of the ND step's time and
+  // slowed every later pass over the facts).
+  if (changes.length > 0) {
+    const settle = factsOf(changes[0]!);
+    settle.ndShare = 0.5;
+    settle.deployedAt = 0.5;
+  }
+  const facts: ChangeFacts[] = changes.map(factsOf);
 
   // 2. Reverts: a revert that reached the default branch within the horizon after shipping.
-  for (const c of links.commits) {
+  for (let ci = 0; ci < commits.length; ci++) {
+    const c = commits[ci]!;
     if (c.revertsSha === null || !c.onDefaultBranch) continue;
-    const found = shas.find(c.revertsSha, [c.repo]);
-    if (found.length !== 1) continue;
-    const target = changeOfCommit.get(found[0]!.id);
-    if (!target || target === changeOfCommit.get(c.id)) continue;
-    const f = facts[target.index]!;
+    const found = shas.findIndex(c.revertsSha, [c.repo]);
+    if (found < 0) continue;
+    const target = changeOfCommit[found]!;
+    if (target < 0 || target === changeOfCommit[ci]) continue;
+    const f = facts[target]!;
     if (f.shippedAt === null) continue;
     const lag = c.committerTs - f.shippedAt;
     if (lag < 0 || lag > opts.revertHorizonMs) continue;
@@ -281,7 +313,7 @@ export function buildValueModel(
     else incidentsByDeployment.set(inc.deploymentId, [inc.id]);
   }
 
-  const shippedCommits = new Set<string>();
+  const shippedCommits = new Uint8Array(commits.length);
   const deployments: DeploymentFacts[] = [];
   const deploymentById = new Map<string, DeploymentFacts>();
   for (const d of production) {
@@ -300,36 +332,38 @@ export function buildValueModel(
     deploymentById.set(d.id, df);
     // A deployment that went out and was rolled back did ship its changes (they were live).
     if (d.status !== 'success' && d.status !== 'rolled_back') continue;
-    const stack: CommitRecord[] = [];
+    const stack: number[] = [];
     for (const sha of d.shas) {
-      const hit = shas.resolve(sha, d.repo !== null ? [d.repo] : undefined);
-      if (hit.kind === 'found' && (d.repo === null || hit.commit.repo === d.repo)) stack.push(hit.commit);
+      const hit = shas.resolveIndex(sha, d.repo);
+      if (hit >= 0 && (d.repo === null || commits[hit]!.repo === d.repo)) stack.push(hit);
       else df.unresolvedShas.push(sha);
     }
     const oldest = d.ts - opts.ancestryLookbackMs;
     while (stack.length > 0) {
-      const c = stack.pop()!;
-      if (shippedCommits.has(c.id)) continue;
-      shippedCommits.add(c.id);
-      const ch = changeOfCommit.get(c.id);
-      if (ch) {
-        const f = facts[ch.index]!;
+      const ci = stack.pop()!;
+      if (shippedCommits[ci] === 1) continue;
+      shippedCommits[ci] = 1;
+      const ch = changeOfCommit[ci]!;
+      if (ch >= 0) {
+        const f = facts[ch]!;
         if (f.deploymentId === null) {
           f.deploymentId = d.id;
           f.deployedAt = d.ts;
-          df.newChanges.push(ch.index);
+          df.newChanges.push(ch);
         }
       }
       if (!opts.deploymentAncestry) continue;
+      const c = commits[ci]!;
       for (const p of c.parents) {
-        const parent = shas.exact(c.repo, p);
-        if (parent && !shippedCommits.has(parent.id) && parent.committerTs >= oldest) stack.push(parent);
+        const parent = shas.exactIndex(c.repo, p);
+        if (parent >= 0 && shippedCommits[parent] === 0 && commits[parent]!.committerTs >= oldest)
+          stack.push(parent);
       }
     }
     for (const i of df.newChanges) {
       const f = facts[i]!;
       if (df.rolledBack) f.rolledBackIn = d.id;
-      for (const inc of df.incidentIds) if (!f.incidentIds.includes(inc)) f.incidentIds.push(inc);
+      for (const inc of df.incidentIds) addIncident(f, inc);
     }
   }
 
@@ -337,12 +371,12 @@ export function buildValueModel(
   for (const inc of input.incidents) {
     const hint = inc.deploymentId ? deploymentById.get(inc.deploymentId)?.deployment.repo : null;
     for (const sha of inc.rootCauseShas) {
-      const hit = shas.resolve(sha, hint ? [hint] : undefined);
-      if (hit.kind !== 'found') continue;
-      const ch = changeOfCommit.get(hit.commit.id);
-      if (!ch) continue;
-      const f = facts[ch.index]!;
-      if (!f.incidentIds.includes(inc.id)) f.incidentIds.push(inc.id);
+      const hit = shas.resolveIndex(sha, hint ? hint : null);
+      if (hit < 0) continue;
+      const ch = changeOfCommit[hit]!;
+      if (ch < 0) continue;
+      const f = facts[ch]!;
+      addIncident(f, inc.id);
     }
   }
 
@@ -447,21 +481,27 @@ function classifySessions(
             ? CODE.in_review
             : CODE.not_shipped;
   }
-  const commitById = new Map<string, CommitRecord>();
-  for (const c of links.commits) commitById.set(c.id, c);
+  const {
+    sessionChangeStart,
+    sessionChangeList,
+    sessionCommitStart,
+    sessionCommitList,
+    changeOfCommit,
+    commits,
+  } = links;
   const out = new Uint8Array(sessions.length);
   for (let i = 0; i < sessions.length; i++) {
     const s = sessions[i]!;
     let best = s.edits > 0 || s.linesAdded + s.linesRemoved > 0 ? CODE.never_committed : CODE.no_edits;
-    const changes = links.sessionChanges.get(s.sessionId);
-    if (changes) for (const ch of changes) best = Math.min(best, changeCode[ch.index]!);
-    const commitIds = links.sessionCommits.get(s.sessionId);
-    if (commitIds && best > CODE.not_counted) {
-      for (const id of commitIds) {
-        if (links.changeOfCommit.has(id)) continue;
+    for (let k = sessionChangeStart[i]!; k < sessionChangeStart[i + 1]!; k++)
+      best = Math.min(best, changeCode[sessionChangeList[k]!]!);
+    if (best > CODE.not_counted) {
+      for (let k = sessionCommitStart[i]!; k < sessionCommitStart[i + 1]!; k++) {
+        const ci = sessionCommitList[k]!;
+        if (changeOfCommit[ci]! >= 0) continue;
         // A commit outside every change: pushed straight to the default branch of a PR repository
         // (work that bypassed review, so it does not count) or left on a branch.
-        best = Math.min(best, commitById.get(id)?.onDefaultBranch ? CODE.not_counted : CODE.not_shipped);
+        best = Math.min(best, commits[ci]!.onDefaultBranch ? CODE.not_counted : CODE.not_shipped);
       }
     }
     out[i] = best;

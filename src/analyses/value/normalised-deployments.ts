@@ -26,10 +26,27 @@ export interface NormalisedDeploymentsMetric {
   deployments: Record<DeploymentOutcome, number> & { total: number };
 }
 
-export function deploymentCounts(
-  model: ValueModel,
-  window: Window,
-): NormalisedDeploymentsMetric['deployments'] {
+type DeploymentCounts = NormalisedDeploymentsMetric['deployments'];
+
+/** Per model and window: every scope's summary reports the same org-wide counts. */
+const countCache = new WeakMap<ValueModel, Map<string, DeploymentCounts>>();
+
+export function deploymentCounts(model: ValueModel, window: Window): DeploymentCounts {
+  let byWindow = countCache.get(model);
+  if (!byWindow) {
+    byWindow = new Map();
+    countCache.set(model, byWindow);
+  }
+  const key = `${window.from}:${window.until}`;
+  let counts = byWindow.get(key);
+  if (!counts) {
+    counts = countDeployments(model, window);
+    byWindow.set(key, counts);
+  }
+  return { ...counts };
+}
+
+function countDeployments(model: ValueModel, window: Window): DeploymentCounts {
   const out = {
     total: 0,
     credited: 0,

@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPriceBook, priceUsage } from '../../ledger/pricing/index.js';
+import type { ActivityRecord } from '../../ledger/records.js';
+import type { SessionSummary } from '../../ledger/sessions.js';
+import { EDIT_TOOLS } from '../../ledger/store/duckdb/work-tables.js';
 import { BEHAVIOURS, type Behaviour, type DemoOrg, type DemoOrgOptions, generateDemoOrg } from './index.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tokenyield-demo-org-'));
@@ -348,5 +351,99 @@ describe('the default organisation (300 engineers, 20 teams, 120 days, 3 git rep
       expect(t.prsDurable).toBeLessThan(t.prsShipped);
     }
     expect(org.truth.rolledBackDeployments.length).toBeGreaterThan(0);
+  });
+});
+
+describe('session summaries', () => {
+  /**
+   * `readSessionSummaries` in plain code: usage grouped by parent-or-own session id, activity by
+   * session id; branch of the latest call; prompts without subagents'; edits by EDIT_TOOLS;
+   * distinct sorted SHAs and PR URLs; ordered by first call, then id.
+   */
+  function foldLikeTheStore(org: DemoOrg): SessionSummary[] {
+    const edit = new Set(EDIT_TOOLS);
+    const byId = new Map<string, SessionSummary & { subagents: boolean; branchTs: number }>();
+    const acts: ActivityRecord[] = [];
+    for (const batch of org.usageBatches()) {
+      for (const u of batch.usage) {
+        const sid = u.parentSessionId ?? u.sessionId;
+        let s = byId.get(sid);
+        if (!s) {
+          s = {
+            sessionId: sid,
+            tool: u.tool,
+            personId: u.personId,
+            cwd: u.cwd,
+            gitBranch: null,
+            branchTs: Number.NEGATIVE_INFINITY,
+            firstTs: u.ts,
+            lastTs: u.ts,
+            calls: 0,
+            costUsd: 0,
+            unpricedCalls: 0,
+            inputTokens: 0,
+            cacheReadTokens: 0,
+            cacheWriteTokens: 0,
+            outputTokens: 0,
+            prompts: 0,
+            toolUses: 0,
+            edits: 0,
+            linesAdded: 0,
+            linesRemoved: 0,
+            commitShas: [],
+            prUrls: [],
+            agentic: false,
+            subagents: false,
+          };
+          byId.set(sid, s);
+        }
+        s.firstTs = Math.min(s.firstTs, u.ts);
+        s.lastTs = Math.max(s.lastTs, u.ts);
+        if (u.gitBranch !== null && u.ts > s.branchTs) {
+          s.branchTs = u.ts;
+          s.gitBranch = u.gitBranch;
+        }
+        s.calls++;
+        if (u.costUsd === null) s.unpricedCalls++;
+        else s.costUsd += u.costUsd;
+        s.inputTokens += u.tokens.inputUncached;
+        s.cacheReadTokens += u.tokens.cacheRead;
+        s.cacheWriteTokens += u.tokens.cacheWrite5m + u.tokens.cacheWrite1h + u.tokens.cacheWriteOther;
+        s.outputTokens += u.tokens.output;
+        s.subagents ||= u.isSubagent;
+      }
+      acts.push(...batch.activity);
+    }
+    for (const a of acts) {
+      const s = byId.get(a.sessionId);
+      if (!s) continue;
+      if (a.kind === 'prompt' && !a.isSubagent) s.prompts++;
+      if (a.kind === 'tool_use') s.toolUses++;
+      if (a.kind === 'tool_use' && a.name !== null && edit.has(a.name)) s.edits++;
+      s.linesAdded += a.linesAdded;
+      s.linesRemoved += a.linesRemoved;
+      if (a.kind === 'commit' && a.ref !== null && !s.commitShas.includes(a.ref)) s.commitShas.push(a.ref);
+      if (a.kind === 'pull_request' && a.ref !== null && !s.prUrls.includes(a.ref)) s.prUrls.push(a.ref);
+    }
+    return [...byId.values()]
+      .map(({ subagents, branchTs: _, ...s }) => ({
+        ...s,
+        commitShas: s.commitShas.sort(),
+        prUrls: s.prUrls.sort(),
+        agentic: s.edits > 0 || subagents || s.toolUses >= 3 * Math.max(1, s.prompts),
+      }))
+      .sort((a, b) => a.firstTs - b.firstTs || (a.sessionId < b.sessionId ? -1 : 1));
+  }
+
+  it('equal the store’s fold of the usage and activity records', () => {
+    const org = generateDemoOrg({ seed: 5, engineers: 36, teams: 4, days: 14 });
+    const expected = foldLikeTheStore(org);
+    const actual = org.sessionSummaries();
+    expect(actual.length).toBeGreaterThan(200);
+    // Every kind of session the fold has to get right is in the sample.
+    expect(actual.some((s) => s.commitShas.length > 0 && s.prUrls.length > 0)).toBe(true);
+    expect(actual.some((s) => s.agentic && s.edits === 0)).toBe(true);
+    expect(actual.some((s) => !s.agentic)).toBe(true);
+    expect(actual).toEqual(expected);
   });
 });

@@ -12,11 +12,12 @@
 import type { Person, Team } from '../../ledger/people/types.js';
 import { createPriceBook, type PriceBook } from '../../ledger/pricing/index.js';
 import type { ActivityRecord, UsageRecord } from '../../ledger/records.js';
+import type { SessionSummary } from '../../ledger/sessions.js';
 import type { WorkBatch } from '../../ledger/work.js';
 import { writeGitRepo } from './git.js';
 import { type Behaviour, buildOrg, type OrgModel, type ResolvedOptions } from './org.js';
 import { Planner } from './plan.js';
-import { expandSession, type UsageContext } from './usage.js';
+import { expandSession, summariseSession, type UsageContext } from './usage.js';
 import { type BuiltWork, buildWork, type PrTruth, shaKey, syntheticSha } from './work.js';
 
 export { BEHAVIOURS, type Behaviour } from './org.js';
@@ -77,6 +78,12 @@ export interface DemoOrg {
   teams: Team[];
   /** Usage and activity, day by day in bounded batches; each call starts a fresh pass. */
   usageBatches(): Iterable<DemoUsageBatch>;
+  /**
+   * Every session as the store's session summary would read it from `usageBatches()`, ordered
+   * like the store's (first call, then id), folded without creating a record per call: the
+   * per-call records of a 5,000-engineer year take minutes to generate and far more memory.
+   */
+  sessionSummaries(): SessionSummary[];
   /** PRs, deployments, incidents, tasks, and the commits of repositories without a git repo. */
   readonly work: WorkBatch;
   gitRepos: Array<{ path: string; repo: string }>;
@@ -209,6 +216,19 @@ export function generateDemoOrg(options: DemoOrgOptions = {}): DemoOrg {
           out = { usage: [], activity: [] };
         }
       }
+    },
+    sessionSummaries() {
+      const out: SessionSummary[] = [];
+      for (const day of new Planner(org).days()) {
+        for (const session of day.sessions) {
+          const summary = summariseSession(ctx, session);
+          if (summary !== null) out.push(summary);
+        }
+      }
+      return out.sort(
+        (a, b) =>
+          a.firstTs - b.firstTs || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0),
+      );
     },
     get work() {
       return getBuilt().work;

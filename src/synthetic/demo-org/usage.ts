@@ -18,6 +18,8 @@ import type {
   Tool,
   UsageRecord,
 } from '../../ledger/records.js';
+import type { SessionSummary } from '../../ledger/sessions.js';
+import type { PricingRow } from '../../ledger/store/store.js';
 import { promptFingerprint } from '../../sources/fingerprint.js';
 import { Rng } from '../prng.js';
 import { burnerPrompt, workPrompt } from './names.js';
@@ -124,12 +126,70 @@ class Context {
   }
 }
 
+/**
+ * A session's summary folded call by call, the way the store's session summary reads it
+ * (`readSessionSummaries`): a year of an org's calls then never exists as record objects.
+ */
+class SummaryFold {
+  firstTs = Number.POSITIVE_INFINITY;
+  lastTs = Number.NEGATIVE_INFINITY;
+  /** The branch of the latest call (`arg_max(git_branch, ts)`). */
+  branch: string | null = null;
+  calls = 0;
+  costUsd = 0;
+  unpricedCalls = 0;
+  inputTokens = 0;
+  cacheReadTokens = 0;
+  cacheWriteTokens = 0;
+  outputTokens = 0;
+  subagents = false;
+  prompts = 0;
+  toolUses = 0;
+  edits = 0;
+  linesAdded = 0;
+  linesRemoved = 0;
+  commits: string[] = [];
+  prUrls: string[] = [];
+  /** Reused for every call's price: only the tokens and web searches change within a session. */
+  readonly row: PricingRow;
+
+  constructor(session: PlannedSession, provider: Provider) {
+    this.row = {
+      id: session.id,
+      tool: session.tool,
+      provider,
+      model: session.model,
+      speed: session.tool === 'claude-code' ? 'standard' : null,
+      serviceTier: session.tool === 'claude-code' ? 'standard' : null,
+      inferenceGeo: null,
+      tokens: {
+        inputUncached: 0,
+        cacheRead: 0,
+        cacheWrite5m: 0,
+        cacheWrite1h: 0,
+        cacheWriteOther: 0,
+        output: 0,
+        reasoning: 0,
+      },
+      webSearchRequests: 0,
+      reportedCostUsd: null,
+    };
+  }
+}
+
+/** The demo's own edit tool names (TOOL_NAMES' edit and write entries); a test ties them to the store's list. */
+const EDIT_NAMES: ReadonlySet<string> = new Set(
+  Object.values(TOOL_NAMES).flatMap(([, edit, write]) => [edit, write]),
+);
+
 interface SessionState {
   ctx: UsageContext;
   session: PlannedSession;
   member: DemoMember;
   rng: Rng;
-  out: RecordSink;
+  /** Exactly one of `out` (records) and `fold` (a summary) is set. */
+  out: RecordSink | null;
+  fold: SummaryFold | null;
   provider: Provider;
   names: readonly [readonly string[], string, string, string];
   origin: string;
@@ -150,6 +210,27 @@ function usage(
 ): void {
   const { session } = s;
   const n = s.calls++;
+  const f = s.fold;
+  if (f !== null) {
+    if (ts < f.firstTs) f.firstTs = ts;
+    if (ts > f.lastTs) {
+      f.lastTs = ts;
+      f.branch = s.branchAt(ts);
+    }
+    f.calls++;
+    f.row.model = model;
+    f.row.tokens = tokens;
+    f.row.webSearchRequests = webSearch;
+    const cost = priceUsage(s.ctx.book, f.row).costUsd;
+    if (cost === null) f.unpricedCalls++;
+    else f.costUsd += cost;
+    f.inputTokens += tokens.inputUncached;
+    f.cacheReadTokens += tokens.cacheRead;
+    f.cacheWriteTokens += tokens.cacheWrite5m + tokens.cacheWrite1h + tokens.cacheWriteOther;
+    f.outputTokens += tokens.output;
+    if (sub) f.subagents = true;
+    return;
+  }
   const record: UsageRecord = {
     id: `demo:${session.id}:${n}`,
     ts,
@@ -185,7 +266,7 @@ function usage(
   record.costUsd = price.costUsd;
   record.costBasis = price.costBasis;
   record.priceVersion = price.priceVersion;
-  s.out.usage.push(record);
+  s.out!.usage.push(record);
 }
 
 function activity(
@@ -201,7 +282,24 @@ function activity(
   sub = false,
 ): void {
   const { session } = s;
-  s.out.activity.push({
+  const f = s.fold;
+  if (f !== null) {
+    s.acts++;
+    if (kind === 'prompt') {
+      if (!sub) f.prompts++;
+    } else if (kind === 'tool_use') {
+      f.toolUses++;
+      if (fields.name != null && EDIT_NAMES.has(fields.name)) f.edits++;
+    } else if (kind === 'commit') {
+      if (fields.ref != null && !f.commits.includes(fields.ref)) f.commits.push(fields.ref);
+    } else if (kind === 'pull_request') {
+      if (fields.ref != null && !f.prUrls.includes(fields.ref)) f.prUrls.push(fields.ref);
+    }
+    f.linesAdded += fields.linesAdded ?? 0;
+    f.linesRemoved += fields.linesRemoved ?? 0;
+    return;
+  }
+  s.out!.activity.push({
     id: `demo:a:${session.id}:${s.acts++}`,
     ts,
     source: 'demo',
@@ -223,7 +321,9 @@ function activity(
 }
 
 function prompt(s: SessionState, ts: number, text: string): void {
-  activity(s, ts, 'prompt', { promptLength: text.length, promptFingerprint: promptFingerprint(text) });
+  // A summary counts prompts; the fingerprint was a quarter of the fold's time.
+  if (s.fold !== null) activity(s, ts, 'prompt', {});
+  else activity(s, ts, 'prompt', { promptLength: text.length, promptFingerprint: promptFingerprint(text) });
 }
 
 function clamp(x: number, lo: number, hi: number): number {
@@ -410,7 +510,12 @@ function branchLookup(session: PlannedSession): (ts: number) => string {
   };
 }
 
-export function expandSession(ctx: UsageContext, session: PlannedSession, out: RecordSink): void {
+function run(
+  ctx: UsageContext,
+  session: PlannedSession,
+  out: RecordSink | null,
+  fold: SummaryFold | null,
+): void {
   const member = ctx.org.members[session.member]!;
   const s: SessionState = {
     ctx,
@@ -418,6 +523,7 @@ export function expandSession(ctx: UsageContext, session: PlannedSession, out: R
     member,
     rng: Rng.derive(ctx.org.options.seed, 'session', session.id),
     out,
+    fold,
     provider: PROVIDER[session.tool]!,
     names: TOOL_NAMES[session.tool]!,
     origin: `demo:${member.osUser}/${session.tool}/${session.id}`,
@@ -428,4 +534,44 @@ export function expandSession(ctx: UsageContext, session: PlannedSession, out: R
   };
   if (session.kind === 'ship') shipSession(s);
   else otherSession(s);
+}
+
+export function expandSession(ctx: UsageContext, session: PlannedSession, out: RecordSink): void {
+  run(ctx, session, out, null);
+}
+
+/**
+ * The session's summary as the store would read it from the records `expandSession` writes
+ * (subagent calls folded in, prompts without subagents', edits by tool name, SHAs and PR URLs
+ * distinct and sorted), computed without creating the records. Null for a session without calls,
+ * which the store has no row for.
+ */
+export function summariseSession(ctx: UsageContext, session: PlannedSession): SessionSummary | null {
+  const f = new SummaryFold(session, PROVIDER[session.tool]!);
+  run(ctx, session, null, f);
+  if (f.calls === 0) return null;
+  return {
+    sessionId: session.id,
+    tool: session.tool,
+    personId: ctx.org.members[session.member]!.person.id,
+    cwd: session.cwd,
+    gitBranch: f.branch,
+    firstTs: f.firstTs,
+    lastTs: f.lastTs,
+    calls: f.calls,
+    costUsd: f.costUsd,
+    unpricedCalls: f.unpricedCalls,
+    inputTokens: f.inputTokens,
+    cacheReadTokens: f.cacheReadTokens,
+    cacheWriteTokens: f.cacheWriteTokens,
+    outputTokens: f.outputTokens,
+    prompts: f.prompts,
+    toolUses: f.toolUses,
+    edits: f.edits,
+    linesAdded: f.linesAdded,
+    linesRemoved: f.linesRemoved,
+    commitShas: f.commits.sort(),
+    prUrls: f.prUrls.sort(),
+    agentic: f.edits > 0 || f.subagents || f.toolUses >= 3 * Math.max(1, f.prompts),
+  };
 }
