@@ -41,6 +41,9 @@ export interface LinkOptions {
 
 export const DEFAULT_SESSION_WINDOW_MS = 24 * 3_600_000;
 
+/** Git records author and committer times in whole seconds. */
+const GIT_TIME_RESOLUTION_MS = 1000;
+
 export type ChangeKind = 'pull_request' | 'commit';
 
 /** A unit of shipped-or-not work, with everything linking found about it. */
@@ -611,7 +614,14 @@ export function buildLinkIndex(
     const b = bucketOf(commitPersons[ci]!, commitRepo[ci]!);
     if (b === undefined) continue;
     const p = prOfCommit[ci]!;
-    activeIn(b, c.authorTs - windowMs, c.authorTs, p >= 0 ? pullRequests[p]!.headRef : null);
+    // Git keeps whole seconds: the commit happened somewhere in [authorTs, authorTs + 1 s), and the
+    // session that made it may have its first call inside that second (the real capture does).
+    activeIn(
+      b,
+      c.authorTs - windowMs,
+      c.authorTs + GIT_TIME_RESOLUTION_MS - 1,
+      p >= 0 ? pullRequests[p]!.headRef : null,
+    );
     for (let k = 0; k < active.length; k++) tables.linkCommit(active.data[k]!, ci, -1);
   }
 
