@@ -106,7 +106,9 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
   const { config } = loadConfig(opts.config, env, home);
   const priceBook = createPriceBook(config.pricing);
   const identity = resolveLocalIdentity(config.identity?.person, env);
-  const dbPath = opts.db ?? (env.TOKENYIELD_DB || config.ledger) ?? defaultLedgerPath(env, home);
+  const expand = (p: string) => (p === '~' || p.startsWith('~/') ? join(home, p.slice(1)) : p);
+  const configuredLedger = config.ledger === undefined ? undefined : expand(config.ledger);
+  const dbPath = opts.db ?? (env.TOKENYIELD_DB || configuredLedger) ?? defaultLedgerPath(env, home);
   const sourceEnv: SourceEnv = { env, homeDir: home };
 
   async function runIngest(store: Store, progress: boolean, files: LedgerManifest['files']) {
@@ -151,7 +153,14 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
     writeManifest(dbPath, manifest);
   }
 
-  const expand = (p: string) => (p === '~' || p.startsWith('~/') ? join(home, p.slice(1)) : p);
+  async function withStore<T>(compute: (store: Store) => Promise<T>): Promise<T> {
+    const store = await openStore(dbPath);
+    try {
+      return await compute(store);
+    } finally {
+      await store.close();
+    }
+  }
 
   return {
     dbPath,
@@ -160,14 +169,7 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
       const file = env.TOKENYIELD_PEOPLE || config.people;
       return file ? loadPeopleFile(expand(file)) : localDirectoryFor(identity);
     },
-    async withStore(compute) {
-      const store = await openStore(dbPath);
-      try {
-        return await compute(store);
-      } finally {
-        await store.close();
-      }
-    },
+    withStore,
     outcomeTargets(extra) {
       const configured = config.outcomes ?? {};
       const targets: OutcomeTargets = {
@@ -179,14 +181,7 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
       const any = targets.git.length + targets.github.length + targets.files.length > 0;
       return any ? targets : undefined;
     },
-    async ingestOutcomes(targets) {
-      const store = await openStore(dbPath);
-      try {
-        return await ingestWork({ store, ...targets });
-      } finally {
-        await store.close();
-      }
-    },
+    ingestOutcomes: (targets) => withStore((store) => ingestWork({ store, ...targets })),
     async ingestLocal({ progress }) {
       const previous = readManifest(dbPath) as ManifestWithLedger | null;
       const files: LedgerManifest['files'] = {};

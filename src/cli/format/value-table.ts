@@ -12,48 +12,40 @@ const pct = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(0)}
 const usd = (v: number | null) => (v === null ? '–' : formatUsd(v));
 const num = (v: number | null, digits = 2) => (v === null ? '–' : v.toFixed(digits));
 
+const scopeName = (s: ValueSummary) =>
+  s.scope.kind === 'org' ? 'org' : s.scope.kind === 'team' ? `team ${s.scope.team}` : s.scope.personId;
+
+/** Every column of the table, in order: the header and how a summary shows in it. */
+const FIELDS: ReadonlyArray<readonly [string, (s: ValueSummary) => string]> = [
+  ['scope', scopeName],
+  ['contributors', (s) => formatInt(s.contributors)],
+  ['spend', (s) => formatUsd(s.spend.costUsd)],
+  ['shipped', (s) => formatInt(s.shipped.shipped)],
+  ['durable', (s) => formatInt(s.shipped.durable)],
+  ['survival', (s) => pct(s.shipped.survivalRate)],
+  [
+    'ai_share',
+    (s) => pct(s.shipped.qualifying > 0 ? s.shipped.aiAssistedQualifying / s.shipped.qualifying : null),
+  ],
+  ['nd', (s) => num(s.nd.nd)],
+  ['nd_per_eng_week', (s) => num(s.nd.perEngineerWeek, 3)],
+  ['awu', (s) => formatInt(s.agentWork.units)],
+  ['awu_success', (s) => pct(s.agentWork.successRate)],
+  ['usd_per_nd', (s) => usd(s.costPerOutcome.perNd)],
+  ['usd_per_durable', (s) => usd(s.costPerOutcome.perDurableChange)],
+  ['regularity', (s) => pct(s.regularity.regularity)],
+  ['cache_eff', (s) => pct(s.cacheEfficiency.efficiency)],
+  ['waste', (s) => pct(s.waste.share)],
+];
+
 export function valueRow(s: ValueSummary): Row {
-  const scope =
-    s.scope.kind === 'org' ? 'org' : s.scope.kind === 'team' ? `team ${s.scope.team}` : s.scope.personId;
-  return {
-    scope,
-    contributors: formatInt(s.contributors),
-    spend: formatUsd(s.spend.costUsd),
-    shipped: formatInt(s.shipped.shipped),
-    durable: formatInt(s.shipped.durable),
-    survival: pct(s.shipped.survivalRate),
-    ai_share: pct(s.shipped.qualifying > 0 ? s.shipped.aiAssistedQualifying / s.shipped.qualifying : null),
-    nd: num(s.nd.nd),
-    nd_per_eng_week: num(s.nd.perEngineerWeek, 3),
-    awu: formatInt(s.agentWork.units),
-    awu_success: pct(s.agentWork.successRate),
-    usd_per_nd: usd(s.costPerOutcome.perNd),
-    usd_per_durable: usd(s.costPerOutcome.perDurableChange),
-    regularity: pct(s.regularity.regularity),
-    cache_eff: pct(s.cacheEfficiency.efficiency),
-    waste: pct(s.waste.share),
-  };
+  return Object.fromEntries(FIELDS.map(([header, show]) => [header, show(s)]));
 }
 
 export function valueColumns(): Column<Row>[] {
-  const left = new Set(['scope']);
-  return Object.keys(valueRow(EMPTY_SHAPE)).map((header) => ({
+  return FIELDS.map(([header]) => ({
     header,
     value: (r: Row) => r[header] ?? '',
-    align: left.has(header) ? 'left' : 'right',
+    align: header === 'scope' ? 'left' : 'right',
   }));
 }
-
-/** Only the keys of a row matter for the header; built once from a null-valued summary. */
-const EMPTY_SHAPE = {
-  scope: { kind: 'org' },
-  contributors: 0,
-  spend: { costUsd: 0 },
-  shipped: { shipped: 0, durable: 0, survivalRate: null, qualifying: 0, aiAssistedQualifying: 0 },
-  nd: { nd: 0, perEngineerWeek: null },
-  agentWork: { units: 0, successRate: null },
-  costPerOutcome: { perNd: null, perDurableChange: null },
-  regularity: { regularity: null },
-  cacheEfficiency: { efficiency: null },
-  waste: { share: null },
-} as unknown as ValueSummary;
