@@ -33,7 +33,7 @@ export async function measureLineSurvival(
   options: LineSurvivalOptions,
 ): Promise<LineSurvivalReport> {
   const now = options.now ?? Date.now();
-  const { commits } = await store.work({});
+  const { commits } = await store.work({ kinds: ['commits'] });
   const candidates = commits.filter(
     (c) => c.source === 'git' && measurable(c) && (options.repo === undefined || c.repo === options.repo),
   );

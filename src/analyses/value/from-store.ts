@@ -14,7 +14,10 @@ export async function valueModelFromStore(
   directory: PeopleDirectory,
   options: ValueOptions = {},
 ): Promise<ValueModel> {
-  const [work, sessions] = await Promise.all([store.work({}), store.sessions({})]);
+  const [work, sessions] = await Promise.all([
+    store.work({ kinds: ['commits', 'pullRequests', 'deployments', 'incidents'] }),
+    store.sessions({}),
+  ]);
   const resolved = new Map<string, string>();
   const personOf = (id: string) => {
     let person = resolved.get(id);

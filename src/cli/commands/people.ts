@@ -43,7 +43,10 @@ export function registerPeople(program: Command): void {
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
       const directory = ctx.directory();
       const report = await ctx.withStore(async (store) => {
-        const [usage, work] = await Promise.all([store.identities(), store.work({})]);
+        const [usage, work] = await Promise.all([
+          store.identities(),
+          store.work({ kinds: ['commits', 'pullRequests'] }),
+        ]);
         return unresolvedIdentities(directory, seenIdentities(directory, usage, work));
       });
       if (opts.json) {

@@ -104,7 +104,10 @@ export interface TimeWindow {
   until?: number;
 }
 
-export type WorkQuery = TimeWindow;
+export interface WorkQuery extends TimeWindow {
+  /** Only these kinds are read (the others come back empty); all of them when absent. */
+  kinds?: readonly (keyof WorkBatch)[];
+}
 
 export interface SessionQuery extends TimeWindow {
   personId?: string;

@@ -194,6 +194,9 @@ export function runWorkStoreContract(name: string, open: () => Promise<Store>): 
       const read = await store.work({ since: at('2024-03-01T00:00:00Z'), until: at('2024-03-02T00:00:00Z') });
       expect(read.commits.map((c) => c.sha[0])).toEqual(['1']);
       expect(read.deployments).toEqual([]);
+      const onlyCommits = await store.work({ kinds: ['commits'] });
+      expect(onlyCommits.commits).toHaveLength(2);
+      expect(onlyCommits.deployments).toEqual([]);
     });
 
     it('saves source checkpoints with the records they cover', async () => {

@@ -122,6 +122,10 @@ function selectList(table: WorkTable<any>): string {
 export async function readWorkRows(connection: DuckDBConnection, query: WorkQuery): Promise<WorkBatch> {
   const out: Record<string, unknown[]> = {};
   for (const table of WORK_TABLES) {
+    if (query.kinds !== undefined && !query.kinds.includes(table.kind)) {
+      out[table.kind] = [];
+      continue;
+    }
     const where: string[] = [];
     const values: Record<string, DuckDBValue> = {};
     if (query.since !== undefined) {
