@@ -70,17 +70,17 @@ function messageOf(error: unknown): string {
 async function ingestGit(store: Store, roots: readonly string[], out: WorkTargetSummary[]): Promise<void> {
   const repositories = new Set<string>();
   for (const root of roots) {
-    const found = await discoverRepositories([root]).catch(() => []);
+    let found: string[] = [];
+    let why = 'no git repository found there';
+    try {
+      found = await discoverRepositories([root]);
+    } catch (error) {
+      why = `cannot search it: ${messageOf(error)}`;
+    }
     if (found.length === 0) {
-      out.push({
-        source: 'git',
-        target: root,
-        status: 'skipped',
-        inserted: 0,
-        replaced: 0,
-        skipped: [],
-        message: 'no git repository found there',
-      });
+      const summary = started(out, 'git', root);
+      summary.status = 'skipped';
+      summary.message = why;
     }
     for (const repo of found) repositories.add(repo);
   }
