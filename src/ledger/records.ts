@@ -14,7 +14,14 @@ export type Tool = 'claude-code' | 'codex' | 'gemini-cli' | 'copilot' | 'cursor'
  * Where a record came from; one id per input format. `demo` marks the generated demonstration
  * organisation, so that its records can never be mistaken for (or mixed into) real data.
  */
-export type SourceId = 'claude_code_jsonl' | 'codex_rollout' | 'gemini_cli_chat' | 'demo';
+export type SourceId =
+  | 'claude_code_jsonl'
+  | 'codex_rollout'
+  | 'gemini_cli_chat'
+  | 'claude_code_otel'
+  | 'codex_otel'
+  | 'gemini_cli_otel'
+  | 'demo';
 
 export type Provider = 'anthropic' | 'openai' | 'google' | 'other';
 
@@ -73,7 +80,11 @@ export interface UsageDraft {
   isSubagent: boolean;
   /** Claude Code sidechain copy; a main-chain copy of the same message wins (formats.md §1.8 rule 6). */
   isSidechain: boolean;
-  granularity: 'request' | 'day';
+  /**
+   * `request`: one model call. `interval`: a telemetry counter's increment over an export interval
+   * (OTel metrics when no per-call events arrive). `day`: a vendor's daily roll-up.
+   */
+  granularity: 'request' | 'interval' | 'day';
   /** Path of the file (or stream) the record was read from: the evidence behind the number. */
   origin: string;
 }

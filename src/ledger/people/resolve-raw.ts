@@ -18,6 +18,8 @@ export const RAW_IDENTITY_KEYS: ReadonlyArray<{ key: string; kinds: readonly Ali
   { key: 'user.account_id', kinds: ['claude_account', 'codex'] },
   { key: 'user.email', kinds: ['email', 'gemini', 'codex', 'cursor'] },
   { key: 'actor.email_address', kinds: ['email'] },
+  // What formats.md §2.3 tells API-key and Bedrock/Vertex users to inject via OTEL_RESOURCE_ATTRIBUTES.
+  { key: 'enduser.id', kinds: ['email', 'github'] },
   { key: 'email', kinds: ['email', 'cursor'] },
   { key: 'github', kinds: ['github'] },
   { key: 'user_login', kinds: ['copilot'] },
