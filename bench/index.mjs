@@ -3,14 +3,20 @@
 //   ledger (default)  local usage ingest and reports vs ccusage 20.0.24      (bench/run.mjs, bench/README.md)
 //   git               a 100,000-commit repository vs plain `git log`          (bench/git.mjs)
 //   board             value model and leaderboard at 5,000 engineers × a year (bench/board.mjs)
-//   all               the three in turn, with their defaults
+//   server            OTLP ingest rate, latency and a kill -9 crash test      (bench/server.mjs)
+//   all               each in turn, with its defaults
 // Options after the part go to that benchmark, e.g. `npm run bench -- git --commits 20000`.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
-const PARTS = { ledger: ['--expose-gc', 'run.mjs'], git: ['git.mjs'], board: ['board.mjs'] };
+const PARTS = {
+  ledger: ['--expose-gc', 'run.mjs'],
+  git: ['git.mjs'],
+  board: ['board.mjs'],
+  server: ['server.mjs'],
+};
 
 const [first, ...rest] = process.argv.slice(2);
 const named = first !== undefined && (first in PARTS || first === 'all');

@@ -10,10 +10,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config.js';
+import { type Config, loadConfig } from '../config/config.js';
 import { resolveLocalIdentity } from '../ledger/identity.js';
 import { loadPeopleFile, localDirectoryFor, type PeopleDirectory } from '../ledger/people/index.js';
-import { createPriceBook } from '../ledger/pricing/index.js';
+import { createPriceBook, type PriceBook } from '../ledger/pricing/index.js';
 import { defaultLedgerPath } from '../ledger/store/ledger-path.js';
 import type { Store } from '../ledger/store/store.js';
 import { type IngestSummary, ingest } from '../pipeline/ingest.js';
@@ -58,6 +58,13 @@ export interface OutcomeTargets {
 
 export interface CommandContext {
   dbPath: string;
+  config: Config;
+  home: string;
+  priceBook: PriceBook;
+  /** Expands a leading `~` to the home directory. */
+  expand: (path: string) => string;
+  /** The configured people file (env TOKENYIELD_PEOPLE over config), expanded; undefined when none. */
+  peopleFile: string | undefined;
   /** The configured outcome sources plus `extra`; undefined when there are none at all. */
   outcomeTargets: (
     extra: Partial<Record<'git' | 'github' | 'files', string[]>>,
@@ -162,12 +169,18 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
     }
   }
 
+  const configuredPeople = env.TOKENYIELD_PEOPLE || config.people;
+  const peopleFile = configuredPeople ? expand(configuredPeople) : undefined;
   return {
     dbPath,
+    config,
+    home,
+    priceBook,
+    expand,
+    peopleFile,
     personId: identity.personId,
     directory() {
-      const file = env.TOKENYIELD_PEOPLE || config.people;
-      return file ? loadPeopleFile(expand(file)) : localDirectoryFor(identity);
+      return peopleFile ? loadPeopleFile(peopleFile) : localDirectoryFor(identity);
     },
     withStore,
     outcomeTargets(extra) {

@@ -9,14 +9,18 @@ import { ConfigError } from '../config/config.js';
 import { PeopleFileError } from '../ledger/people/index.js';
 import { PricingConfigError } from '../ledger/pricing/index.js';
 import { StoreLockedError } from '../ledger/store/store.js';
+import { TokenFileError } from '../server/auth/tokens.js';
 import { registerBoard } from './commands/board.js';
 import { registerDemo } from './commands/demo.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPeople } from './commands/people.js';
 import { runPersonal } from './commands/personal.js';
 import { registerPrices } from './commands/prices.js';
+import { registerPush } from './commands/push.js';
 import { type ReportOptions, registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
 import { registerSurvival } from './commands/survival.js';
+import { registerToken } from './commands/token.js';
 import { registerValue } from './commands/value.js';
 import { withGlobalOptions } from './context.js';
 import { CliError } from './errors.js';
@@ -44,6 +48,9 @@ function buildProgram(): Command {
   registerValue(program);
   registerPeople(program);
   registerSurvival(program);
+  registerServe(program);
+  registerToken(program);
+  registerPush(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
@@ -55,6 +62,7 @@ function explain(err: unknown): { message: string; code: number } {
   if (err instanceof CliError) return { message: err.message, code: err.exitCode };
   if (err instanceof ConfigError) return { message: err.message, code: 2 };
   if (err instanceof PeopleFileError) return { message: err.message, code: 2 };
+  if (err instanceof TokenFileError) return { message: err.message, code: 2 };
   if (err instanceof PricingConfigError) return { message: `pricing config: ${err.message}`, code: 2 };
   if (err instanceof StoreLockedError) {
     return {

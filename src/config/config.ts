@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { pricingConfigSchema } from '../ledger/pricing/index.js';
+import { serverConfigSchema } from '../server/settings-schema.js';
 
 export const configSchema = z
   .object({
@@ -39,6 +40,8 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** `tokenyield serve`: listen address, tokens, webhook secrets, limits (docs/server.md). */
+    server: serverConfigSchema.optional(),
   })
   .strict();
 

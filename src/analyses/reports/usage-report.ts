@@ -63,6 +63,8 @@ export interface UsageReportQuery {
   until?: string;
   tools?: Tool[];
   personId?: string;
+  /** Only these people (e.g. a team); an empty list selects nobody. */
+  personIds?: string[];
 }
 
 function tokenTotals(r: UsageGroupRow): TokenTotals {
@@ -135,6 +137,7 @@ async function groupedReport(
     until: query.until,
     tools: query.tools,
     personId: query.personId,
+    personIds: query.personIds,
   });
   let totals: TokenTotals = { ...ZERO_TOTALS };
   const rows: ReportRow[] = groups.map((g) => {

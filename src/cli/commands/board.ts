@@ -1,14 +1,28 @@
 import type { Command } from 'commander';
-import { board, type Explanation, explain, LENSES, type Lens } from '../../analyses/board/index.js';
+import {
+  type Board,
+  board,
+  type Explanation,
+  explain,
+  LENSES,
+  type Lens,
+} from '../../analyses/board/index.js';
 import { valueModelFromStore } from '../../analyses/value/index.js';
 import { type GlobalOptions, openContext, withGlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 import { BAND_LABELS, boardRows, renderBoard } from '../format/board-table.js';
 import { toCsv } from '../format/csv.js';
 import { formatInt, formatUsd } from '../format/table.js';
+import {
+  getJson,
+  type RemoteOptions,
+  type RemoteTarget,
+  remoteTarget,
+  withServerOptions,
+} from '../remote.js';
 import { parseWindow } from './value.js';
 
-interface BoardCliOptions {
+interface BoardCliOptions extends RemoteOptions {
   lens: string;
   level: string;
   exact?: boolean;
@@ -55,8 +69,38 @@ function renderExplanation(x: Explanation): string {
   return lines.join('\n');
 }
 
+/** The board (or an explanation) as the server computes it for the token's holder. */
+async function remoteBoard(
+  target: RemoteTarget,
+  opts: BoardCliOptions,
+  cmd: Command,
+): Promise<Board | Explanation> {
+  const query = {
+    lens: opts.lens,
+    since: opts.since,
+    until: opts.until,
+    exact: opts.exact,
+    // The server's minimum can only be raised; send ours only when it was asked for.
+    min_group: cmd.getOptionValueSource('minGroup') === 'default' ? undefined : opts.minGroup,
+  };
+  if (opts.explain)
+    return getJson<Explanation>(target, `/api/v1/board/explain/${encodeURIComponent(opts.explain)}`, query);
+  return getJson<Board>(target, '/api/v1/board', { ...query, level: opts.level, all: opts.all });
+}
+
+function printBoard(b: Board, opts: BoardCliOptions): void {
+  const rows = boardRows(b);
+  if (opts.json) process.stdout.write(`${JSON.stringify(b)}\n`);
+  else if (opts.csv) process.stdout.write(toCsv(rows, Object.keys(rows[0] ?? { position: '' })));
+  else process.stdout.write(`${renderBoard(b)}\n`);
+}
+
+function printExplanation(x: Explanation, opts: BoardCliOptions): void {
+  process.stdout.write(opts.json ? `${JSON.stringify(x)}\n` : `${renderExplanation(x)}\n`);
+}
+
 export function registerBoard(program: Command): void {
-  withGlobalOptions(program.command('board'))
+  withServerOptions(withGlobalOptions(program.command('board')))
     .description('the leaderboard of outcomes, not tokens: teams first, percentile bands, explainable')
     .option(
       '--lens <lens>',
@@ -81,6 +125,13 @@ export function registerBoard(program: Command): void {
       if (!Number.isInteger(minGroupSize) || minGroupSize < 1)
         throw new CliError('--min-group must be a positive whole number');
       const window = parseWindow(opts);
+      const target = remoteTarget(opts);
+      if (target) {
+        const answer = await remoteBoard(target, opts, cmd);
+        if (opts.explain) printExplanation(answer as Explanation, opts);
+        else printBoard(answer as Board, opts);
+        return;
+      }
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
       const directory = ctx.directory();
       const options = {
@@ -96,16 +147,9 @@ export function registerBoard(program: Command): void {
       if (opts.explain) {
         const id = directory.resolve(opts.explain)?.id ?? directory.person(opts.explain)?.id;
         if (!id) throw new CliError(`"${opts.explain}" is nobody in the people directory.`);
-        const x = explain(model, id, { ...options, level: 'person' });
-        process.stdout.write(opts.json ? `${JSON.stringify(x)}\n` : `${renderExplanation(x)}\n`);
+        printExplanation(explain(model, id, { ...options, level: 'person' }), opts);
         return;
       }
-      const b = board(model, options);
-      const rows = boardRows(b);
-      if (opts.json) process.stdout.write(`${JSON.stringify(b)}\n`);
-      else if (opts.csv) process.stdout.write(toCsv(rows, Object.keys(rows[0] ?? { position: '' })));
-      else {
-        process.stdout.write(`${renderBoard(b)}\n`);
-      }
+      printBoard(board(model, options), opts);
     });
 }

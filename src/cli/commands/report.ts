@@ -3,11 +3,13 @@ import { isValidTimeZone, localTimeZone, parseDateArg } from '../../analyses/rep
 import { REPORT_KINDS, type ReportKind, usageReport } from '../../analyses/reports/usage-report.js';
 import type { Tool } from '../../ledger/records.js';
 import type { IngestSummary } from '../../pipeline/ingest.js';
+import { type ReportJson, reportFromJson, reportJson } from '../../server/api/report-json.js';
 import { type GlobalOptions, openContext, withGlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 import { toCsv } from '../format/csv.js';
 import { renderIngestSummary } from '../format/ingest-summary.js';
 import { renderUsageTable } from '../format/usage-table.js';
+import { getJson, type RemoteOptions, remoteTarget, withServerOptions } from '../remote.js';
 
 const TOOLS: Tool[] = ['claude-code', 'codex', 'gemini-cli'];
 
@@ -65,23 +67,54 @@ export function reportSkips(summary: IngestSummary | undefined): void {
   if (skipped) process.stderr.write(`${renderIngestSummary(summary)}\n\n`);
 }
 
+interface ServerReportOptions extends ReportOptions, RemoteOptions {
+  person?: string;
+  team?: string;
+}
+
 export function registerReport(program: Command): void {
   const report = program.command('report').description('usage reports from the ledger');
   for (const kind of REPORT_KINDS) {
-    withReportOptions(
-      withGlobalOptions(report.command(kind).description(`usage by ${describeKind(kind)}`)),
-    ).action(async (opts: ReportOptions, cmd: Command) => {
-      const window = parseReportOptions(opts);
-      const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      const { result, summary } = await ctx.report(
-        JSON.stringify(['usage', kind, window]),
-        { ingest: opts.ingest, progress: !opts.json && !opts.csv },
-        (store) => usageReport(store, { kind, ...window }),
-      );
-      reportSkips(summary);
-      printReport(kind, result, opts);
-    });
+    withServerOptions(
+      withReportOptions(
+        withGlobalOptions(report.command(kind).description(`usage by ${describeKind(kind)}`)),
+      ),
+    )
+      .option('--person <id>', 'with --server: only this person (id or alias), as far as your token may read')
+      .option('--team <id>', 'with --server: only the people of this team')
+      .action(async (opts: ServerReportOptions, cmd: Command) => {
+        const window = parseReportOptions(opts);
+        const target = remoteTarget(opts);
+        if (target) {
+          const json = await getJson<ReportJson>(target, `/api/v1/reports/${kind}`, {
+            since: window.since,
+            until: window.until,
+            tz: window.timeZone,
+            tool: window.tools?.join(','),
+            person: opts.person,
+            team: opts.team,
+          });
+          printReport(kind, reportFromJson(json), opts);
+          return;
+        }
+        if (opts.person !== undefined || opts.team !== undefined)
+          throw new CliError(
+            '--person and --team read a server: add --server URL (or set TOKENYIELD_SERVER)',
+          );
+        await localReport(kind, window, opts, cmd);
+      });
   }
+}
+
+async function localReport(kind: ReportKind, window: ReportWindow, opts: ReportOptions, cmd: Command) {
+  const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
+  const { result, summary } = await ctx.report(
+    JSON.stringify(['usage', kind, window]),
+    { ingest: opts.ingest, progress: !opts.json && !opts.csv },
+    (store) => usageReport(store, { kind, ...window }),
+  );
+  reportSkips(summary);
+  printReport(kind, result, opts);
 }
 
 function describeKind(kind: ReportKind): string {
@@ -101,17 +134,7 @@ function printReport(
   opts: ReportOptions,
 ): void {
   if (opts.json) {
-    process.stdout.write(
-      `${JSON.stringify({
-        rows: result.rows,
-        totals: result.totals,
-        kind,
-        time_zone: result.timeZone,
-        since: result.since,
-        until: result.until,
-        unpriced_models: result.unpriced_models,
-      })}\n`,
-    );
+    process.stdout.write(`${JSON.stringify(reportJson(kind, result))}\n`);
   } else if (opts.csv) {
     process.stdout.write(
       toCsv(result.rows, [

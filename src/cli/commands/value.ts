@@ -12,8 +12,9 @@ import { CliError } from '../errors.js';
 import { toCsv } from '../format/csv.js';
 import { renderTable } from '../format/table.js';
 import { valueColumns, valueRow } from '../format/value-table.js';
+import { getJson, type RemoteOptions, remoteTarget, withServerOptions } from '../remote.js';
 
-interface ValueOptions {
+interface ValueOptions extends RemoteOptions {
   since?: string;
   until?: string;
   team?: string;
@@ -35,8 +36,45 @@ export function parseWindow(opts: { since?: string; until?: string }): Window {
   };
 }
 
+/** What `GET /api/v1/value` answers: the org only for an unscoped admin. */
+interface RemoteValue {
+  org: ValueSummary | null;
+  teams: ValueSummary[];
+  people: ValueSummary[];
+}
+
+/** `basis` says which shipped-change and ND basis the numbers use (the org's, when known). */
+function printValue(
+  rows: ValueSummary[],
+  basis: ValueSummary | undefined,
+  opts: ValueOptions,
+  json: unknown,
+): void {
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(json)}\n`);
+  } else if (opts.csv) {
+    const columns = valueColumns();
+    process.stdout.write(
+      toCsv(
+        rows.map((r) => valueRow(r)),
+        columns.map((c) => c.header),
+      ),
+    );
+  } else {
+    const head = basis
+      ? `Shipped changes are ${basis.shipped.basis.replaceAll('_', ' ')}; ND from ${basis.nd.basis.replaceAll('_', ' ')}.\n\n`
+      : '';
+    process.stdout.write(
+      `${head}${renderTable(
+        valueColumns(),
+        rows.map((r) => valueRow(r)),
+      )}\n`,
+    );
+  }
+}
+
 export function registerValue(program: Command): void {
-  withGlobalOptions(program.command('value'))
+  withServerOptions(withGlobalOptions(program.command('value')))
     .description(
       'what AI delivered: shipped and durable changes, normalised deployments, agent work, cost per outcome',
     )
@@ -48,6 +86,18 @@ export function registerValue(program: Command): void {
     .option('--csv', 'print the table as CSV')
     .action(async (opts: ValueOptions, cmd: Command) => {
       const window = parseWindow(opts);
+      const target = remoteTarget(opts);
+      if (target) {
+        const answer = await getJson<RemoteValue>(target, '/api/v1/value', {
+          since: opts.since,
+          until: opts.until,
+          team: opts.team,
+          person: opts.person,
+        });
+        const rows = [...(answer.org ? [answer.org] : []), ...answer.teams, ...answer.people];
+        printValue(rows, rows[0], opts, answer);
+        return;
+      }
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
       const directory = ctx.directory();
       const all = await ctx.withStore(async (store) =>
@@ -72,25 +122,6 @@ export function registerValue(program: Command): void {
         if (!person) throw new CliError(`No value data for "${opts.person}" in this window.`);
         rows = [person];
       }
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify(opts.team || opts.person ? { rows } : all)}\n`);
-      } else if (opts.csv) {
-        const columns = valueColumns();
-        process.stdout.write(
-          toCsv(
-            rows.map((r) => valueRow(r)),
-            columns.map((c) => c.header),
-          ),
-        );
-      } else {
-        const org = all.org;
-        process.stdout.write(
-          `Shipped changes are ${org.shipped.basis.replaceAll('_', ' ')}; ND from ${org.nd.basis.replaceAll('_', ' ')}.\n\n` +
-            `${renderTable(
-              valueColumns(),
-              rows.map((r) => valueRow(r)),
-            )}\n`,
-        );
-      }
+      printValue(rows, all.org, opts, opts.team || opts.person ? { rows } : all);
     });
 }

@@ -458,6 +458,25 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(await store.usage({ ...UTC_BY_TOOL, personId: 'nobody' })).toEqual([]);
       });
 
+      it('filters by a list of people, and an empty list selects nobody', async () => {
+        await store.write(
+          batch({
+            usage: [
+              usageRecord({ personId: 'person-1' }),
+              usageRecord({ tool: 'codex', source: 'codex_rollout', personId: 'person-2' }),
+              usageRecord({ tool: 'gemini-cli', source: 'gemini_cli_chat', personId: 'person-3' }),
+            ],
+          }),
+        );
+        const tools = async (personIds: string[]) => keys(await store.usage({ ...UTC_BY_TOOL, personIds }));
+        expect(await tools(['person-1', 'person-3', 'nobody'])).toEqual(['claude-code', 'gemini-cli']);
+        expect(await tools(['person-2'])).toEqual(['codex']);
+        expect(await tools([])).toEqual([]);
+        expect(
+          keys(await store.usage({ ...UTC_BY_TOOL, personId: 'person-1', personIds: ['person-2'] })),
+        ).toEqual([]);
+      });
+
       it('sums every bucket and reports models, tools and time span per group', async () => {
         const t1 = Date.parse('2024-03-10T08:00:00Z');
         const t2 = Date.parse('2024-03-10T09:00:00Z');

@@ -57,6 +57,11 @@ export interface UsageQuery {
   until?: string;
   tools?: Tool[];
   personId?: string;
+  /**
+   * Only these people (a team's members). Unlike `tools`, an empty list selects nobody: a scope
+   * that resolves to no one must never widen to everyone.
+   */
+  personIds?: string[];
 }
 
 /** Aggregated usage for one group. Token fields are sums of the canonical buckets. */

@@ -754,6 +754,11 @@ class DuckDbStore implements Store {
         values.person = query.personId;
         types.person = VARCHAR;
       }
+      if (query.personIds !== undefined) {
+        scoped.push('list_contains($persons, person_id)');
+        values.persons = listValue([...query.personIds]);
+        types.persons = LIST(VARCHAR);
+      }
       const order = query.groupBy === 'session' ? 'last_ts, group_key' : 'group_key';
       const from = `
         WITH scoped AS (

@@ -1,0 +1,31 @@
+/**
+ * What every route of the server needs. Routes read through `store`, write only through
+ * `writer` (which answers after the records are committed), and present what analyses compute.
+ * @module
+ */
+import type { ValueModel } from '../analyses/value/model.js';
+import type { PeopleDirectory } from '../ledger/people/types.js';
+import type { PriceBook } from '../ledger/pricing/index.js';
+import type { Store } from '../ledger/store/store.js';
+import type { AuditLog } from './auth/audit.js';
+import type { Principal } from './auth/principal.js';
+import type { IngestWriter } from './ingest/writer.js';
+import type { SelfMetrics } from './self-metrics.js';
+import type { ServerSettings } from './settings.js';
+
+export interface ServerContext {
+  store: Store;
+  writer: IngestWriter;
+  directory: () => PeopleDirectory;
+  priceBook: PriceBook;
+  settings: ServerSettings;
+  audit: AuditLog;
+  metrics: SelfMetrics;
+  /** The value model of the ledger as last written; rebuilt on first use after a write. */
+  valueModel: () => Promise<ValueModel>;
+}
+
+/** Hono environment: the authenticated caller, set by the auth middleware. */
+export interface AppEnv {
+  Variables: { principal: Principal };
+}

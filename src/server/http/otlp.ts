@@ -1,0 +1,90 @@
+/**
+ * The OTLP/HTTP receiver: `POST /v1/logs` and `/v1/metrics`, JSON or protobuf, optionally gzip.
+ * Answers follow the OTLP spec: 200 with a partial-success body naming what was rejected (the
+ * client must not retry those), 400 for a body that is not an export request (permanent), 429 and
+ * 503 with Retry-After when the server cannot commit now (the exporter retries). 200 is sent only
+ * after the records are committed.
+ * @module
+ */
+import type { Hono } from 'hono';
+import { decodeOtlp, encodeOtlpResponse, mapOtlp } from '../../sources/otel/index.js';
+import {
+  type OtelMapResult,
+  OtlpDecodeError,
+  type OtlpEncoding,
+  type OtlpSignal,
+} from '../../sources/otel/types.js';
+import { canIngest } from '../auth/principal.js';
+import type { AppEnv, ServerContext } from '../context.js';
+import { activityRecord, createPersonResolver, usageRecord } from '../ingest/normalize.js';
+import { BodyError, readBody } from './body.js';
+import { problem, writeFailure } from './problem.js';
+
+function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') return 'json';
+  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
+  return undefined;
+}
+
+function summarize(reasons: Record<string, number>): string {
+  return Object.entries(reasons)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([why, n]) => `${n} × ${why}`)
+    .join('; ');
+}
+
+export function mountOtlp(app: Hono<AppEnv>, ctx: ServerContext): void {
+  for (const signal of ['logs', 'metrics'] as const satisfies readonly OtlpSignal[]) {
+    app.post(`/v1/${signal}`, async (c) => {
+      if (!canIngest(c.get('principal')))
+        return problem(c, 403, 'forbidden', 'This token may not send telemetry; use an ingest token.');
+      const encoding = encodingOf(c.req.header('content-type'));
+      if (!encoding)
+        return problem(
+          c,
+          415,
+          'unsupported_media_type',
+          'Send OTLP as application/json or application/x-protobuf.',
+        );
+      let body: Uint8Array;
+      try {
+        body = await readBody(c.req.raw, ctx.settings.maxBodyBytes);
+      } catch (err) {
+        if (err instanceof BodyError) return problem(c, err.status, 'bad_body', err.message);
+        throw err;
+      }
+      let mapped: OtelMapResult;
+      try {
+        mapped = mapOtlp(decodeOtlp(signal, body, encoding));
+      } catch (err) {
+        if (err instanceof OtlpDecodeError) {
+          ctx.metrics.records.inc({ signal, outcome: 'malformed' });
+          return problem(c, 400, 'malformed_otlp', `Not an OTLP ${signal} export request: ${err.message}`);
+        }
+        throw err;
+      }
+      const person = createPersonResolver(ctx.directory());
+      const usage = mapped.usage.map((u) => usageRecord(u, person, ctx.priceBook));
+      const activity = mapped.activity.map((a) => activityRecord(a, person));
+      if (usage.length + activity.length > 0) {
+        try {
+          await ctx.writer.write({ usage, activity, checkpoints: [] });
+        } catch (err) {
+          return writeFailure(c, err);
+        }
+      }
+      const rejected = Object.values(mapped.rejected).reduce((a, b) => a + b, 0);
+      const ignored = Object.values(mapped.ignored).reduce((a, b) => a + b, 0);
+      ctx.metrics.records.inc({ signal, outcome: 'accepted' }, mapped.items - rejected - ignored);
+      if (rejected) ctx.metrics.records.inc({ signal, outcome: 'rejected' }, rejected);
+      if (ignored) ctx.metrics.records.inc({ signal, outcome: 'ignored' }, ignored);
+      const message = rejected ? `rejected: ${summarize(mapped.rejected)}` : undefined;
+      const payload = encodeOtlpResponse(signal, encoding, rejected, message);
+      return c.body(payload as never, 200, {
+        'content-type': encoding === 'json' ? 'application/json' : 'application/x-protobuf',
+      });
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The `server` section of the config file. Secrets may be given here or, better, through the
+ * environment (`TOKENYIELD_GITHUB_WEBHOOK_SECRET`, `TOKENYIELD_WEBHOOK_SECRET`); see settings.ts.
+ * @module
+ */
+import { z } from 'zod';
+import { tokenEntrySchema } from './auth/tokens.js';
+
+export const serverConfigSchema = z
+  .object({
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    /** Tokens file written by `tokenyield token create` (default ~/.tokenyield/tokens.json). */
+    tokensFile: z.string().min(1).optional(),
+    /** Tokens listed inline (hashes only). */
+    tokens: z.array(tokenEntrySchema).optional(),
+    /** Groups smaller than this are suppressed in aggregates (default 5). */
+    minGroupSize: z.number().int().min(1).optional(),
+    /** Largest request body accepted, compressed and decompressed (default 16 MiB). */
+    maxBodyBytes: z.number().int().min(1024).optional(),
+    /** Records waiting to be committed before new requests get 429 (default 200,000). */
+    maxQueuedRecords: z.number().int().min(1).optional(),
+    /** Audit log of reads of other people's data (default: audit.jsonl beside the ledger). */
+    auditLog: z.string().min(1).optional(),
+    webhooks: z
+      .object({
+        githubSecret: z.string().min(16).optional(),
+        genericSecret: z.string().min(16).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ServerConfig = z.infer<typeof serverConfigSchema>;

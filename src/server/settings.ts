@@ -1,0 +1,53 @@
+/**
+ * Resolved server settings: command-line flags over environment over config file over defaults.
+ * @module
+ */
+import { join } from 'node:path';
+import { readTokenFile, type TokenEntry } from './auth/tokens.js';
+import type { ServerConfig } from './settings-schema.js';
+
+export const DEFAULT_PORT = 4318;
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  tokens: TokenEntry[];
+  tokensFile: string;
+  minGroupSize: number;
+  maxBodyBytes: number;
+  maxQueuedRecords: number;
+  auditLog: string | null;
+  githubSecret: string | null;
+  genericSecret: string | null;
+}
+
+export interface SettingsInput {
+  config: ServerConfig | undefined;
+  env: Record<string, string | undefined>;
+  home: string;
+  dbPath: string;
+  flags: { host?: string; port?: number };
+  expand: (p: string) => string;
+}
+
+export function defaultTokensFile(env: Record<string, string | undefined>, home: string): string {
+  return env.TOKENYIELD_TOKENS || join(home, '.tokenyield', 'tokens.json');
+}
+
+export function resolveServerSettings(input: SettingsInput): ServerSettings {
+  const { config = {}, env, home, dbPath, flags, expand } = input;
+  const tokensFile = config.tokensFile ? expand(config.tokensFile) : defaultTokensFile(env, home);
+  const envPort = env.TOKENYIELD_PORT ? Number(env.TOKENYIELD_PORT) : undefined;
+  return {
+    host: flags.host ?? env.TOKENYIELD_HOST ?? config.host ?? '127.0.0.1',
+    port: flags.port ?? (Number.isInteger(envPort) ? envPort : undefined) ?? config.port ?? DEFAULT_PORT,
+    tokens: [...(config.tokens ?? []), ...readTokenFile(tokensFile)],
+    tokensFile,
+    minGroupSize: config.minGroupSize ?? 5,
+    maxBodyBytes: config.maxBodyBytes ?? 16 * 1024 * 1024,
+    maxQueuedRecords: config.maxQueuedRecords ?? 200_000,
+    auditLog: config.auditLog ? expand(config.auditLog) : `${dbPath.replace(/\.duckdb$/, '')}.audit.jsonl`,
+    githubSecret: env.TOKENYIELD_GITHUB_WEBHOOK_SECRET || config.webhooks?.githubSecret || null,
+    genericSecret: env.TOKENYIELD_WEBHOOK_SECRET || config.webhooks?.genericSecret || null,
+  };
+}
