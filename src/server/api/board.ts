@@ -108,7 +108,15 @@ export const boardRoutes: ApiRoute[] = [
       const id = readablePerson(ctx.directory(), user, params.path('person'), spanOfWindow(options.window));
       audit(ctx, c, user, 'board.explain', id);
       const model = await ctx.valueModel();
-      return c.json(explain(model, id, { ...options, level: 'person', viewer: id }));
+      const explanation = explain(model, id, { ...options, level: 'person', viewer: id });
+      const nothing =
+        explanation.position === null &&
+        explanation.changes.length === 0 &&
+        explanation.sessions.length === 0 &&
+        explanation.deployments.length === 0;
+      if (nothing && !ctx.directory().person(id))
+        throw new ApiError(404, 'not_found', `Nothing is known about "${params.path('person')}".`);
+      return c.json(explanation);
     },
   },
 ];

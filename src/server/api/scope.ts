@@ -55,16 +55,16 @@ function refusal(user: User, value: string): ApiError {
 }
 
 /**
- * The person id a parameter names, if the caller may read them (any alias is accepted). 403 when
- * not; 404 only for callers allowed to read anyone, who learn nothing from it.
+ * The person id a parameter names, if the caller may read them (any alias is accepted); 403 when
+ * not. An identity the people directory does not know is read as the ledger stores it (lowercased
+ * raw e-mail or account id, see `people unresolved`), which only admins may do.
  */
 export function readablePerson(dir: PeopleDirectory, user: User, value: string, span: Span): string {
   const found = lookupPerson(dir, value);
   const id = found?.id ?? value.toLowerCase();
   if (user.personId !== null && id === user.personId) return id;
   if (!canReadPerson(user, id, dir, span.fromTs, span.untilTs)) throw refusal(user, value);
-  if (!found) throw new ApiError(404, 'not_found', `Nobody in the people directory is known as "${value}".`);
-  return found.id;
+  return id;
 }
 
 export function findTeam(dir: PeopleDirectory, id: string): Team {

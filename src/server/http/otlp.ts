@@ -8,24 +8,12 @@
  */
 import type { Hono } from 'hono';
 import { decodeOtlp, encodeOtlpResponse, mapOtlp } from '../../sources/otel/index.js';
-import {
-  type OtelMapResult,
-  OtlpDecodeError,
-  type OtlpEncoding,
-  type OtlpSignal,
-} from '../../sources/otel/types.js';
+import { type OtelMapResult, OtlpDecodeError, type OtlpSignal } from '../../sources/otel/types.js';
 import { canIngest } from '../auth/principal.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { activityRecord, createPersonResolver, usageRecord } from '../ingest/normalize.js';
 import { BodyError, readBody } from './body.js';
-import { problem, writeFailure } from './problem.js';
-
-function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
-  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/json') return 'json';
-  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
-  return undefined;
-}
+import { otlpEncodingOf, problem, writeFailure } from './problem.js';
 
 function summarize(reasons: Record<string, number>): string {
   return Object.entries(reasons)
@@ -40,7 +28,7 @@ export function mountOtlp(app: Hono<AppEnv>, ctx: ServerContext): void {
     app.post(`/v1/${signal}`, async (c) => {
       if (!canIngest(c.get('principal')))
         return problem(c, 403, 'forbidden', 'This token may not send telemetry; use an ingest token.');
-      const encoding = encodingOf(c.req.header('content-type'));
+      const encoding = otlpEncodingOf(c.req.header('content-type'));
       if (!encoding)
         return problem(
           c,

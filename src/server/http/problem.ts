@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { encodeOtlpStatus, type OtlpEncoding } from '../../sources/otel/index.js';
 import { OverloadedError, ShuttingDownError } from '../ingest/writer.js';
 
 export interface Problem {
@@ -18,6 +19,15 @@ export function problem(
   message: string,
   headers?: Record<string, string>,
 ) {
+  // OTLP exporters expect a google.rpc.Status in the encoding they sent.
+  if (c.req.path.startsWith('/v1/')) {
+    const encoding = otlpEncodingOf(c.req.header('content-type')) ?? 'json';
+    const type = encoding === 'json' ? 'application/json' : 'application/x-protobuf';
+    return c.body(encodeOtlpStatus(encoding, status, message) as never, status, {
+      ...headers,
+      'content-type': type,
+    });
+  }
   const body: Problem = { error: { status, code, message } };
   return c.json(body, status, headers);
 }
@@ -38,4 +48,12 @@ export function writeFailure(c: Context, error: unknown) {
       'Retry-After': '5',
     },
   );
+}
+
+/** The OTLP encoding a Content-Type names, if any. */
+export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding | undefined {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/json') return 'json';
+  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
+  return undefined;
 }

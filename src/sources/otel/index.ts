@@ -18,7 +18,7 @@ export type {
   OtlpScope,
   Temporality,
 } from './model.js';
-export { encodeOtlpResponse } from './response.js';
+export { encodeOtlpResponse, encodeOtlpStatus } from './response.js';
 export {
   type Attributed,
   type OtelMapResult,

@@ -64,6 +64,12 @@ message ExportLogsPartialSuccess {
 }
 message ExportLogsServiceResponse { ExportLogsPartialSuccess partial_success = 1; }
 
+// google.rpc.Status, the body of every OTLP/HTTP 4xx and 5xx answer (details left out).
+message Status {
+  int32 code = 1;
+  string message = 2;
+}
+
 message NumberDataPoint {
   fixed64 start_time_unix_nano = 2;
   fixed64 time_unix_nano = 3;
@@ -147,3 +153,4 @@ export const ExportLogsServiceRequest = type('ExportLogsServiceRequest');
 export const ExportLogsServiceResponse = type('ExportLogsServiceResponse');
 export const ExportMetricsServiceRequest = type('ExportMetricsServiceRequest');
 export const ExportMetricsServiceResponse = type('ExportMetricsServiceResponse');
+export const Status = type('Status');
