@@ -98,6 +98,29 @@ describe('OTLP ingest of the real Claude Code capture', () => {
     expect(await totals(s)).toMatchObject(served());
   });
 
+  it('accepts chunked bodies, as Claude Code 2.1.191–2.1.211 sent them', async () => {
+    const s = await open();
+    for (const file of AS_SENT) {
+      const raw = capture(file);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          // Several chunks, so the body really arrives in pieces without a Content-Length.
+          for (let at = 0; at < raw.length; at += 1000) controller.enqueue(raw.subarray(at, at + 1000));
+          controller.close();
+        },
+      });
+      const res = await s.request(`/v1/${file.includes('logs') ? 'logs' : 'metrics'}`, {
+        method: 'POST',
+        token: 'ingest',
+        headers: { 'content-type': file.endsWith('.bin') ? 'application/x-protobuf' : 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      expect(res.status, await res.text()).toBe(200);
+    }
+    expect(await totals(s)).toMatchObject(served());
+  });
+
   it('attributes the calls to the resource user.email, whom an engineer token of theirs can read', async () => {
     const s = await open({ tokens: [{ name: 'dev', role: 'engineer', person: 'dev@acme.example' }] });
     await postAll(s, AS_SENT);

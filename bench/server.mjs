@@ -1,0 +1,434 @@
+#!/usr/bin/env node
+// The server under OTLP load, and a crash test. Runs after `npm run build` (uses bin/ and dist/).
+//
+//   npm run bench -- server [--seconds 20] [--concurrency 8] [--events 100] [--crash-after 4]
+//
+// 1. floor  the same load against a bare Node HTTP server that reads and JSON-parses each body and
+//           answers {} (no mapping, no ledger): the ceiling of HTTP + JSON on this machine.
+// 2. load   `tokenyield serve` on a fresh DuckDB ledger; `--concurrency` exporters each POST
+//           /v1/logs bodies of `--events` Claude Code calls (api_request + tool_result events,
+//           a user_prompt every fifth call, shaped like Claude Code 2.1.197's OTLP JSON) for
+//           `--seconds`. Reports acknowledged usage events/s, latency percentiles, 429s, the
+//           server's peak RSS, and checks that the ledger holds exactly the acknowledged calls.
+// 3. crash  load again on a fresh ledger; after `--crash-after` seconds the server is killed with
+//           SIGKILL mid-commit. It is restarted on the same file, every request that was not
+//           acknowledged is sent again (as an OTel exporter retries), and the ledger must hold every
+//           acknowledged call exactly once and, after the retries, every call sent exactly once.
+// Results are appended to bench/out/server-<date>.json.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(BENCH, '..');
+const BIN = join(REPO, 'bin', 'tokenyield.js');
+const OUT = join(BENCH, 'out');
+
+const { values: opt } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '8' },
+    events: { type: 'string', default: '100' },
+    'crash-after': { type: 'string', default: '4' },
+    'floor-child': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opt.help) {
+  console.log(
+    'usage: node bench/server.mjs [--seconds 20] [--concurrency 8] [--events 100] [--crash-after 4]',
+  );
+  process.exit(0);
+}
+
+// ---- floor child: the bare server --------------------------------------------------------------
+
+if (opt['floor-child']) {
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+  });
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`on http://127.0.0.1:${server.address().port}\n`));
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+// ---- payloads ----------------------------------------------------------------------------------
+
+const MODELS = ['claude-sonnet-4-5', 'claude-opus-4-6', 'claude-haiku-4-5'];
+const str = (key, value) => `{"key":"${key}","value":{"stringValue":"${value}"}}`;
+const int = (key, value) => `{"key":"${key}","value":{"intValue":"${value}"}}`;
+const dbl = (key, value) => `{"key":"${key}","value":{"doubleValue":${value}}}`;
+
+// Bodies are built once per slot with a placeholder where the request's sequence number goes, then
+// joined around it: building 200 KB of JSON per request would make the generator, which shares the
+// machine with the server, the bottleneck.
+const SEQ = '\u0000seq\u0000';
+const SLOTS = 256;
+const templates = new Map();
+
+/** One request body of `events` calls, with ids unique to (run, seq); returns the body and its request ids. */
+function logsBody(run, seq, events) {
+  const key = `${run}/${seq % SLOTS}/${events}`;
+  let parts = templates.get(key);
+  if (!parts) {
+    parts = logsTemplate(run, seq % SLOTS, events).split(SEQ);
+    templates.set(key, parts);
+  }
+  const ids = Array.from({ length: events }, (_, i) => `req_${run}_${seq}_${i}`);
+  return { body: parts.join(String(seq)), ids };
+}
+
+function logsTemplate(run, slot, events) {
+  const user = slot % 200;
+  const session = `bench-${run}-${user}-${SEQ}`;
+  const common = [
+    str('user.email', `dev${user}@acme.example`),
+    str('user.id', `install-${user}`),
+    str('session.id', session),
+    str('terminal.type', 'xterm'),
+  ].join(',');
+  const base = Date.parse('2026-11-20T09:00:00Z') + slot * 1000;
+  const records = [];
+  let sequence = 0;
+  for (let i = 0; i < events; i++) {
+    const requestId = `req_${run}_${SEQ}_${i}`;
+    const ts = base + i * 7;
+    const iso = new Date(ts).toISOString();
+    const nanos = `${ts}000000`;
+    const event = (name, attrs) =>
+      `{"timeUnixNano":"${nanos}","observedTimeUnixNano":"${nanos}","body":{"stringValue":"claude_code.${name}"},"attributes":[${common},${str('event.name', name)},${str('event.timestamp', iso)},${int('event.sequence', sequence++)},${str('prompt.id', `${session}-p${Math.floor(i / 5)}`)},${attrs}]}`;
+    if (i % 5 === 0)
+      records.push(
+        event('user_prompt', `${int('prompt_length', 40 + (i % 300))},${str('prompt', '<REDACTED>')}`),
+      );
+    const model = MODELS[(slot + i) % MODELS.length];
+    records.push(
+      event(
+        'api_request',
+        [
+          str('model', model),
+          int('input_tokens', 3 + (i % 200)),
+          int('output_tokens', 100 + ((slot * 7 + i) % 900)),
+          int('cache_read_tokens', 8000 + ((slot + i) % 40000)),
+          int('cache_creation_tokens', (i * 31) % 2000),
+          dbl('cost_usd', 0.01),
+          int('duration_ms', 1200),
+          str('request_id', requestId),
+          str('speed', 'normal'),
+          str('query_source', 'repl_main_thread'),
+        ].join(','),
+      ),
+    );
+    records.push(
+      event(
+        'tool_result',
+        `${str('tool_name', i % 3 ? 'Edit' : 'Bash')},${str('tool_use_id', `toolu_${requestId}`)},${str('success', 'true')},${str('duration_ms', '12')}`,
+      ),
+    );
+  }
+  const resource = [
+    str('service.name', 'claude-code'),
+    str('service.version', '2.1.197'),
+    str('os.type', 'linux'),
+    str('host.arch', 'amd64'),
+  ].join(',');
+  const body = `{"resourceLogs":[{"resource":{"attributes":[${resource}]},"scopeLogs":[{"scope":{"name":"com.anthropic.claude_code.events","version":"2.1.197"},"logRecords":[${records.join(',')}]}]}]}`;
+  return body;
+}
+
+// ---- processes ---------------------------------------------------------------------------------
+
+function startProcess(args, env) {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
+  return new Promise((resolvePromise, reject) => {
+    let out = '';
+    const onData = (d) => {
+      out += d;
+      const m = /on (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolvePromise({ child, url: m[1], stderr: () => err });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`process exited (${code}) before listening: ${err.trim()}`)),
+    );
+  });
+}
+
+function peakRssMiB(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+    return Math.round(kb / 1024);
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function stop(child, signal = 'SIGTERM') {
+  return new Promise((resolvePromise) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolvePromise();
+    child.once('exit', () => resolvePromise());
+    child.kill(signal);
+  });
+}
+
+/** Group-commit statistics from the server's own Prometheus metrics. */
+async function commitStats(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const count = value('tokenyield_ledger_commit_duration_seconds_count');
+  const seconds = value('tokenyield_ledger_commit_duration_seconds_sum');
+  return { count, seconds, meanMs: count ? (1000 * seconds) / count : 0 };
+}
+
+// ---- load generator ----------------------------------------------------------------------------
+
+/**
+ * `concurrency` loops POST bodies until `seconds` pass (or `until()` says stop). Returns per-request
+ * outcomes: acknowledged ids, latencies of 2xx answers, status counts, failed (unanswered) bodies.
+ */
+async function load({ url, token, run, seconds, concurrency, events, stopOnError = false }) {
+  const deadline = performance.now() + seconds * 1000;
+  const latencies = [];
+  const statuses = {};
+  const acked = [];
+  const unacked = [];
+  let seq = 0;
+  let stopped = false;
+  const started = performance.now();
+  async function loop() {
+    while (!stopped && performance.now() < deadline) {
+      const mine = seq++;
+      const { body, ids } = logsBody(run, mine, events);
+      const t0 = performance.now();
+      let status = 'error';
+      try {
+        const res = await fetch(`${url}/v1/logs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body,
+        });
+        status = res.status;
+        await res.arrayBuffer();
+        if (res.status === 429 || res.status === 503) {
+          const wait = Number(res.headers.get('retry-after') ?? '1');
+          unacked.push({ seq: mine, ids });
+          await new Promise((r) => setTimeout(r, Math.min(wait, 1) * 1000));
+        }
+      } catch {
+        status = 'error';
+      }
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status === 200) {
+        latencies.push(performance.now() - t0);
+        acked.push(...ids);
+      } else if (status === 'error') {
+        unacked.push({ seq: mine, ids });
+        // The server is gone (the crash test): stop instead of spinning on refused connections.
+        if (stopOnError) stopped = true;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : null;
+  return {
+    requests: seq,
+    elapsedSeconds: elapsed,
+    ackedEvents: acked.length,
+    eventsPerSecond: Math.round(acked.length / elapsed),
+    latencyMs: { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), max: latencies.at(-1) ?? null },
+    statuses,
+    acked,
+    unacked,
+  };
+}
+
+async function ledgerCheck(dbPath, acked, expectedTotal) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  await connection.run('CREATE TEMP TABLE acked (request_id VARCHAR)');
+  const appender = await connection.createAppender('acked', 'main', 'temp');
+  for (const id of acked) {
+    appender.appendVarchar(id);
+    appender.endRow();
+  }
+  appender.closeSync();
+  const one = async (sql) => Number((await (await connection.run(sql)).getRows())[0][0]);
+  const result = {
+    usageRows: await one('SELECT count(*) FROM usage'),
+    distinctCalls: await one('SELECT count(DISTINCT request_id) FROM usage'),
+    ackedMissing: await one(
+      'SELECT count(*) FROM acked a WHERE NOT EXISTS (SELECT 1 FROM usage u WHERE u.request_id = a.request_id)',
+    ),
+    expectedTotal,
+  };
+  result.duplicates = result.usageRows - result.distinctCalls;
+  result.ok =
+    result.ackedMissing === 0 &&
+    result.duplicates === 0 &&
+    (expectedTotal === null || result.usageRows === expectedTotal);
+  connection.closeSync();
+  instance.closeSync();
+  return result;
+}
+
+// ---- main --------------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(join(REPO, 'dist', 'server', 'serve.js'))) {
+    console.error('dist/ is missing or stale: run `npm run build` first.');
+    process.exit(2);
+  }
+  const seconds = Number(opt.seconds);
+  const concurrency = Number(opt.concurrency);
+  const events = Number(opt.events);
+  const crashAfter = Number(opt['crash-after']);
+  const work = mkdtempSync(join(tmpdir(), 'ty-bench-server-'));
+  const env = {
+    ...process.env,
+    HOME: work,
+    TOKENYIELD_TOKENS: join(work, 'tokens.json'),
+    TOKENYIELD_CONFIG: '',
+  };
+  const created = spawnSync(
+    process.execPath,
+    [BIN, 'token', 'create', '--role', 'ingest', '--name', 'bench', '--json'],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  );
+  if (created.status !== 0) throw new Error(`token create failed: ${created.stderr}`);
+  const token = JSON.parse(created.stdout).token;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
+  console.log(
+    `server bench: ${concurrency} exporters × ${events} calls per request, ${seconds} s; ${machine}\n`,
+  );
+
+  // 1. floor
+  const floor = await startProcess([fileURLToPath(import.meta.url), '--floor-child'], env);
+  const floorRun = await load({ url: floor.url, token, run: 'floor', seconds, concurrency, events });
+  const floorRss = peakRssMiB(floor.child.pid);
+  await stop(floor.child);
+  console.log(
+    `floor (HTTP + JSON.parse only): ${floorRun.eventsPerSecond.toLocaleString()} events/s, p99 ${floorRun.latencyMs.p99?.toFixed(1)} ms, ${floorRss} MiB`,
+  );
+
+  // 2. sustained load
+  const loadDb = join(work, 'load.duckdb');
+  // BENCH_CPU_PROF=dir writes a V8 CPU profile of the loaded server there, for finding hot spots.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const server = await startProcess([...prof, BIN, 'serve', '--db', loadDb, '--port', '0'], env);
+  const loadRun = await load({ url: server.url, token, run: 'load', seconds, concurrency, events });
+  const serverRss = peakRssMiB(server.child.pid);
+  const serverCpu = cpuSeconds(server.child.pid);
+  const benchCpu = process.cpuUsage();
+  const commits = await commitStats(server.url);
+  await stop(server.child);
+  const loadCheck = await ledgerCheck(loadDb, loadRun.acked, loadRun.ackedEvents);
+  console.log(
+    `tokenyield serve:               ${loadRun.eventsPerSecond.toLocaleString()} events/s (${(loadRun.eventsPerSecond / floorRun.eventsPerSecond).toFixed(2)}× floor), ` +
+      `p50 ${loadRun.latencyMs.p50?.toFixed(1)} ms, p99 ${loadRun.latencyMs.p99?.toFixed(1)} ms, statuses ${JSON.stringify(loadRun.statuses)}, peak RSS ${serverRss} MiB`,
+  );
+  console.log(
+    `  CPU: server ${serverCpu?.toFixed(1)} s, load generator ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s (all phases so far) in ${loadRun.elapsedSeconds.toFixed(1)} s on ${cpus().length} cores`,
+  );
+  console.log(
+    `  commits: ${commits.count.toLocaleString()}, ${commits.meanMs.toFixed(1)} ms and ${Math.round(loadRun.ackedEvents / Math.max(1, commits.count))} calls each on average, ledger busy ${((100 * commits.seconds) / loadRun.elapsedSeconds).toFixed(0)} % of the run`,
+  );
+  console.log(
+    `  ledger: ${loadCheck.usageRows.toLocaleString()} calls for ${loadRun.ackedEvents.toLocaleString()} acknowledged, ${loadCheck.duplicates} duplicates, ${loadCheck.ackedMissing} missing → ${loadCheck.ok ? 'OK' : 'FAILED'}`,
+  );
+
+  // 3. crash test
+  const crashDb = join(work, 'crash.duckdb');
+  const crashed = await startProcess([BIN, 'serve', '--db', crashDb, '--port', '0'], env);
+  const killer = setTimeout(() => crashed.child.kill('SIGKILL'), crashAfter * 1000);
+  const crashRun = await load({
+    url: crashed.url,
+    token,
+    run: 'crash',
+    seconds: crashAfter + 30,
+    concurrency,
+    events,
+    stopOnError: true,
+  });
+  clearTimeout(killer);
+  await stop(crashed.child, 'SIGKILL');
+  const restarted = await startProcess([BIN, 'serve', '--db', crashDb, '--port', '0'], env);
+  let retried = 0;
+  for (const { seq, ids } of crashRun.unacked) {
+    const { body } = logsBody('crash', seq, ids.length);
+    for (;;) {
+      const res = await fetch(`${restarted.url}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    retried++;
+  }
+  await stop(restarted.child);
+  const sentTotal = crashRun.requests * events;
+  const crashCheck = await ledgerCheck(crashDb, crashRun.acked, sentTotal);
+  console.log(
+    `crash test: SIGKILL after ${crashAfter} s with ${crashRun.ackedEvents.toLocaleString()} calls acknowledged and ${crashRun.unacked.length} requests unanswered; ` +
+      `restarted, ${retried} requests re-sent → ledger ${crashCheck.usageRows.toLocaleString()} calls of ${sentTotal.toLocaleString()} sent, ` +
+      `${crashCheck.ackedMissing} acknowledged missing, ${crashCheck.duplicates} duplicates → ${crashCheck.ok ? 'OK' : 'FAILED'}`,
+  );
+
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `server-${new Date().toISOString().slice(0, 10)}.json`);
+  const runs = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+  const strip = ({ acked, unacked, ...rest }) => rest;
+  runs.push({
+    at: new Date().toISOString(),
+    machine,
+    options: { seconds, concurrency, events, crashAfter },
+    floor: { ...strip(floorRun), peakRssMiB: floorRss },
+    load: { ...strip(loadRun), peakRssMiB: serverRss, commits, check: loadCheck },
+    crash: { ...strip(crashRun), retried, check: crashCheck },
+  });
+  writeFileSync(file, `${JSON.stringify(runs, null, 2)}\n`);
+  rmSync(work, { recursive: true, force: true });
+  if (!loadCheck.ok || !crashCheck.ok) process.exit(1);
+}
+
+// Last, so every constant above is initialized before the run starts.
+if (!opt['floor-child']) await main();

@@ -1,0 +1,119 @@
+/**
+ * The server's promises under load, over real HTTP: a 2xx means committed, overload is a 429 with
+ * Retry-After that stores nothing, shutdown finishes what it acknowledged, and the health and
+ * metrics endpoints answer without a token.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { jsonBody, logsRequest } from '../../test/fixtures/otel/payloads.js';
+import { startTestServer, type TestServer } from '../../test/support/server.js';
+import { openDuckDbStore } from '../ledger/store/duckdb/index.js';
+import type { ReportJson } from './api/report-json.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function open(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
+  server = await startTestServer(options);
+  return server;
+}
+
+/** An export of `calls` Claude Code api_request events whose request ids start with `prefix`. */
+function exportOf(prefix: string, calls: number): Uint8Array {
+  return jsonBody(
+    logsRequest(
+      { 'service.name': 'claude-code', 'user.email': 'dev@acme.example' },
+      Array.from({ length: calls }, (_, i) => ({
+        eventName: 'claude_code.api_request',
+        timeUnixNano: `${Date.parse('2026-11-20T10:00:00Z') + i}000000`,
+        attrs: {
+          'event.name': 'api_request',
+          'session.id': `s-${prefix}`,
+          request_id: `${prefix}-${i}`,
+          model: 'claude-sonnet-4-5',
+          input_tokens: 10,
+          output_tokens: 5,
+          cache_read_tokens: 0,
+          cache_creation_tokens: 0,
+        },
+      })),
+    ),
+  );
+}
+
+function post(s: TestServer, body: Uint8Array) {
+  return s.request('/v1/logs', {
+    method: 'POST',
+    token: 'ingest',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+}
+
+async function storedCalls(s: TestServer): Promise<number> {
+  const res = await s.request('/api/v1/reports/daily?tz=UTC');
+  return ((await res.json()) as ReportJson).totals.calls;
+}
+
+describe('tokenyield serve under load', () => {
+  it('answers 429 with Retry-After past its queue bound, and stores exactly the acknowledged calls', async () => {
+    const s = await open({ settings: { maxQueuedRecords: 150 } });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, async (_, n) => {
+        const res = await post(s, exportOf(`r${n}`, 100));
+        const body = await res.text();
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
+      }),
+    );
+    const ok = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(ok.length + refused.length).toBe(12);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(r.body)).toMatchObject({ code: 8, message: expect.stringMatching(/busy/) });
+    }
+    expect(await storedCalls(s)).toBe(ok.length * 100);
+  });
+
+  it('finishes and commits what it acknowledged when shut down mid-load', async () => {
+    // Closed by the test itself; afterEach's close is then a no-op that removes the directory.
+    const s = await open();
+    const sends = Array.from({ length: 10 }, (_, n) =>
+      post(s, exportOf(`d${n}`, 200)).then(
+        async (res) => ({ status: res.status, text: await res.text() }),
+        () => ({ status: 0, text: 'connection closed' }),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    await s.server.close();
+    const answers = await Promise.all(sends);
+    const acknowledged = answers.filter((a) => a.status === 200).length;
+    for (const a of answers) expect([0, 200, 503]).toContain(a.status);
+    const store = await openDuckDbStore({ path: s.dbPath, readOnly: true });
+    try {
+      const rows = await store.usage({ groupBy: 'day', timeZone: 'UTC' });
+      const calls = rows.reduce((n, r) => n + r.calls, 0);
+      // Every acknowledged export is there; an unanswered one may or may not be (the exporter retries it).
+      expect(calls).toBeGreaterThanOrEqual(acknowledged * 200);
+      expect(calls % 200).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('serves /healthz, /readyz and Prometheus /metrics without a token', async () => {
+    const s = await open();
+    expect((await post(s, exportOf('m', 3))).status).toBe(200);
+    expect((await s.request('/healthz', { token: null })).status).toBe(200);
+    expect((await s.request('/readyz', { token: null })).status).toBe(200);
+    const metrics = await s.request('/metrics', { token: null });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/^tokenyield_ledger_commits_total 1$/m);
+    expect(text).toMatch(/^tokenyield_ingest_records_total\{signal="logs",outcome="accepted"\} 3$/m);
+  });
+});
