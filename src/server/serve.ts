@@ -13,7 +13,7 @@ import type { PriceBook } from '../ledger/pricing/index.js';
 import type { Store } from '../ledger/store/store.js';
 import { createApp } from './app.js';
 import { createAuditLog } from './auth/audit.js';
-import { createTokenTable } from './auth/tokens.js';
+import { createTokenSource, type TokenTable } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
 import { createIngestWriter } from './ingest/writer.js';
 import { createSelfMetrics } from './self-metrics.js';
@@ -24,12 +24,15 @@ export interface StartOptions {
   settings: ServerSettings;
   directory: () => PeopleDirectory;
   priceBook: PriceBook;
+  /** Where a tokens file that stopped parsing is reported (the last good tokens stay in force). */
+  onTokensError?: (err: Error) => void;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   context: ServerContext;
+  tokens: TokenTable;
   /** Graceful stop: refuse new connections, finish requests, commit what was accepted, close the ledger. */
   close(): Promise<void>;
 }
@@ -75,8 +78,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics,
     valueModel: valueModelCache(store, options.directory, () => writer.generation),
   };
+  const tokens = createTokenSource(settings.tokens, settings.tokensFile, options.onTokensError ?? (() => {}));
   const app = createApp(context, {
-    tokens: createTokenTable(settings.tokens),
+    tokens,
     readiness: { ready: () => accepting && writer.queuedRecords < settings.maxQueuedRecords },
   });
 
@@ -92,6 +96,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url: `http://${host}:${port}`,
     port,
     context,
+    tokens,
     close() {
       closing ??= (async () => {
         accepting = false;

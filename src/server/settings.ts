@@ -3,7 +3,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { readTokenFile, type TokenEntry } from './auth/tokens.js';
+import type { TokenEntry } from './auth/tokens.js';
 import type { ServerConfig } from './settings-schema.js';
 
 export const DEFAULT_PORT = 4318;
@@ -11,6 +11,7 @@ export const DEFAULT_PORT = 4318;
 export interface ServerSettings {
   host: string;
   port: number;
+  /** Tokens written inline in the config; the tokens file is read (and re-read) by the server. */
   tokens: TokenEntry[];
   tokensFile: string;
   minGroupSize: number;
@@ -41,7 +42,7 @@ export function resolveServerSettings(input: SettingsInput): ServerSettings {
   return {
     host: flags.host ?? env.TOKENYIELD_HOST ?? config.host ?? '127.0.0.1',
     port: flags.port ?? (Number.isInteger(envPort) ? envPort : undefined) ?? config.port ?? DEFAULT_PORT,
-    tokens: [...(config.tokens ?? []), ...readTokenFile(tokensFile)],
+    tokens: config.tokens ?? [],
     tokensFile,
     minGroupSize: config.minGroupSize ?? 5,
     maxBodyBytes: config.maxBodyBytes ?? 16 * 1024 * 1024,

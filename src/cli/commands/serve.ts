@@ -39,20 +39,28 @@ export function registerServe(program: Command): void {
       );
       const { openDuckDbStore } = await import('../../ledger/store/duckdb/index.js');
       const store = await openDuckDbStore({ path: ctx.dbPath });
-      const server = await startServer({ store, settings, directory, priceBook: ctx.priceBook }).catch(
-        async (err: NodeJS.ErrnoException) => {
-          await store.close();
-          if (err.code === 'EADDRINUSE')
-            throw new CliError(`Port ${settings.port} is in use; pick another with --port.`, 1);
-          throw err;
-        },
-      );
+      const server = await startServer({
+        store,
+        settings,
+        directory,
+        priceBook: ctx.priceBook,
+        onTokensError: (err) =>
+          process.stderr.write(
+            `tokenyield: tokens file not reloaded, keeping the last good one: ${err.message}\n`,
+          ),
+      }).catch(async (err: NodeJS.ErrnoException) => {
+        await store.close();
+        if (err.code === 'EADDRINUSE')
+          throw new CliError(`Port ${settings.port} is in use; pick another with --port.`, 1);
+        throw err;
+      });
       process.stdout.write(`tokenyield serving ${ctx.dbPath} on ${server.url}\n`);
       process.stdout.write(`  OTLP/HTTP: ${server.url}/v1/logs, ${server.url}/v1/metrics\n`);
       process.stdout.write(`  REST API:  ${server.url}/api/v1 (OpenAPI at /api/v1/openapi.json)\n`);
-      if (settings.tokens.length === 0)
+      if (server.tokens.size === 0)
         process.stdout.write(
-          `  No tokens yet: every request will get 401. Create one with\n    tokenyield token create --role admin --name <you>\n`,
+          `  No tokens yet: every request gets 401 until you create one (no restart needed):\n` +
+            `    tokenyield token create --role admin --name <you>\n`,
         );
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {

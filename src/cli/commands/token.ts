@@ -3,6 +3,8 @@ import {
   appendTokenFile,
   generateToken,
   hashToken,
+  readTokenFile,
+  revokeTokenFile,
   TOKEN_ROLES,
   type TokenRole,
 } from '../../server/auth/tokens.js';
@@ -16,6 +18,18 @@ interface TokenCreateOptions {
   person?: string;
   team?: string[];
   json?: boolean;
+}
+
+async function tokensFileOf(cmd: Command): Promise<string> {
+  const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
+  return resolveServerSettings({
+    config: ctx.config.server,
+    env: process.env,
+    home: ctx.home,
+    dbPath: ctx.dbPath,
+    flags: {},
+    expand: ctx.expand,
+  }).tokensFile;
 }
 
 export function registerToken(program: Command): void {
@@ -33,15 +47,7 @@ export function registerToken(program: Command): void {
       const role = opts.role as TokenRole;
       if ((role === 'engineer' || role === 'manager') && !opts.person)
         throw new CliError(`--person is required for a ${role} token`);
-      const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      const { tokensFile } = resolveServerSettings({
-        config: ctx.config.server,
-        env: process.env,
-        home: ctx.home,
-        dbPath: ctx.dbPath,
-        flags: {},
-        expand: ctx.expand,
-      });
+      const tokensFile = await tokensFileOf(cmd);
       const secret = generateToken();
       const teams = opts.team?.flatMap((t) => t.split(',')).filter(Boolean);
       appendTokenFile(tokensFile, {
@@ -57,7 +63,37 @@ export function registerToken(program: Command): void {
       }
       process.stdout.write(
         `${secret}\n\nA ${role} token "${opts.name}", stored hashed in ${tokensFile}. It is shown only now.\n` +
-          `Restart \`tokenyield serve\` to load it.\n`,
+          `A running \`tokenyield serve\` accepts it within a second.\n`,
       );
+    });
+
+  withGlobalOptions(token.command('list'))
+    .description('list the tokens of the tokens file (names, roles, people, teams; never the tokens)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const tokensFile = await tokensFileOf(cmd);
+      const rows = readTokenFile(tokensFile).map(({ hash: _hash, ...rest }) => rest);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ tokensFile, tokens: rows })}\n`);
+        return;
+      }
+      if (rows.length === 0) {
+        process.stdout.write(`No tokens in ${tokensFile}.\n`);
+        return;
+      }
+      for (const t of rows)
+        process.stdout.write(
+          `${t.name}\t${t.role}${t.person ? `\t${t.person}` : ''}${t.teams ? `\tteams: ${t.teams.join(', ')}` : ''}\n`,
+        );
+    });
+
+  withGlobalOptions(token.command('revoke'))
+    .description('remove a token from the tokens file; a running server refuses it within a second')
+    .argument('<name>', 'the name given at `token create`')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const tokensFile = await tokensFileOf(cmd);
+      if (!revokeTokenFile(tokensFile, name))
+        throw new CliError(`No token named "${name}" in ${tokensFile}.`);
+      process.stdout.write(`Revoked "${name}".\n`);
     });
 }

@@ -1,15 +1,17 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPeopleDirectory } from '../../ledger/people/index.js';
 import { canIngest, canReadPerson, readableTeams } from './principal.js';
 import {
   appendTokenFile,
+  createTokenSource,
   createTokenTable,
   generateToken,
   hashToken,
   readTokenFile,
+  revokeTokenFile,
   TokenFileError,
 } from './tokens.js';
 
@@ -114,5 +116,43 @@ describe('principals', () => {
     expect(canReadPerson(ingest, 'bob@acme.example', directory)).toBe(false);
     expect(canIngest(user('admin', null))).toBe(true);
     expect(canIngest(user('engineer', 'bob@acme.example'))).toBe(false);
+  });
+});
+
+describe('the server’s tokens', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('follow the tokens file without a restart: created ones work, revoked ones stop, a broken file changes nothing', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const file = join(mkdtempSync(join(tmpdir(), 'ty-tokens-')), 'tokens.json');
+    const inline = generateToken();
+    const errors: string[] = [];
+    const table = createTokenSource(
+      [{ name: 'inline', role: 'admin', hash: hashToken(inline) }],
+      file,
+      (err) => errors.push(err.message),
+    );
+    expect(table.principal(inline)).toMatchObject({ kind: 'user', role: 'admin' });
+
+    const laptop = generateToken();
+    appendTokenFile(file, { name: 'laptop', role: 'ingest', hash: hashToken(laptop) });
+    vi.setSystemTime(Date.now() + 1001);
+    expect(table.principal(laptop)).toMatchObject({ kind: 'ingest', name: 'laptop' });
+
+    const readable = readFileSync(file, 'utf8');
+    writeFileSync(file, '{"tokens": [{"name": "x"}]}');
+    vi.setSystemTime(Date.now() + 1001);
+    expect(table.principal(laptop)).toMatchObject({ kind: 'ingest' });
+    expect(errors.join('\n')).toMatch(/invalid/);
+
+    writeFileSync(file, readable);
+    expect(revokeTokenFile(file, 'laptop')).toBe(true);
+    expect(revokeTokenFile(file, 'laptop')).toBe(false);
+    vi.setSystemTime(Date.now() + 1001);
+    expect(table.principal(laptop)).toBeUndefined();
+    expect(table.principal(inline)).toMatchObject({ role: 'admin' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });

@@ -9,6 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { watchedFile } from '../watched-file.js';
 import type { Principal } from './principal.js';
 
 export const TOKEN_ROLES = ['ingest', 'admin', 'manager', 'engineer'] as const;
@@ -70,16 +71,48 @@ export function appendTokenFile(path: string, entry: TokenEntry): void {
   const tokens = readTokenFile(path);
   if (tokens.some((t) => t.name === entry.name))
     throw new TokenFileError(`A token named "${entry.name}" already exists in ${path}.`);
+  writeTokenFile(path, [...tokens, entry]);
+}
+
+function writeTokenFile(path: string, tokens: readonly TokenEntry[]): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ tokens: [...tokens, entry] }, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(tmp, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, path);
+}
+
+/** Removes the token named `name` from the tokens file; false when there is none by that name. */
+export function revokeTokenFile(path: string, name: string): boolean {
+  const tokens = readTokenFile(path);
+  const kept = tokens.filter((t) => t.name !== name);
+  if (kept.length === tokens.length) return false;
+  writeTokenFile(path, kept);
+  return true;
 }
 
 export interface TokenTable {
   readonly size: number;
   /** The principal for a presented bearer token, or undefined when it is unknown. */
   principal(token: string): Principal | undefined;
+}
+
+/**
+ * The config's inline tokens plus the tokens file, which is re-read when it changes: a token made
+ * with `tokenyield token create` works, and one removed with `token revoke` stops working, within
+ * a second and without a restart.
+ */
+export function createTokenSource(
+  inline: readonly TokenEntry[],
+  file: string,
+  onError: (err: Error) => void,
+): TokenTable {
+  const table = watchedFile(file, () => createTokenTable([...inline, ...readTokenFile(file)]), onError);
+  return {
+    get size() {
+      return table().size;
+    },
+    principal: (token) => table().principal(token),
+  };
 }
 
 export function createTokenTable(entries: readonly TokenEntry[]): TokenTable {
