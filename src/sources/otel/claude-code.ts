@@ -10,6 +10,7 @@ import type { AttributeView } from './attributes.js';
 import type { Collector } from './collect.js';
 import { errorLabel, eventTime, promptFields, requiredCount } from './events.js';
 import type { AttrMap, OtlpLogRecord } from './model.js';
+import { telemetryUsageDraft } from './usage-draft.js';
 
 const SOURCE = 'claude_code_otel';
 const TOOL = 'claude-code';
@@ -119,20 +120,17 @@ function apiRequest(event: string, sessionId: string, ts: number, view: Attribut
   const cacheCreation = requiredCount(view, event, 'cache_creation_tokens', out);
   if (cacheCreation < 0) return;
   const micros = view.count('cost_usd_micros');
-  const draft: UsageDraft = {
+  const draft = telemetryUsageDraft({
     id,
     ts,
     source: SOURCE,
     tool: TOOL,
     sessionId,
-    parentSessionId: null,
     requestId,
     messageId: claudeSessionMessageId(sessionId),
     model,
     provider: 'anthropic',
     speed: speedOf(view.text('speed')),
-    serviceTier: null,
-    inferenceGeo: null,
     tokens: {
       inputUncached: input,
       cacheRead,
@@ -143,17 +141,12 @@ function apiRequest(event: string, sessionId: string, ts: number, view: Attribut
       output,
       reasoning: 0,
     },
-    webSearchRequests: 0,
-    credits: null,
     reportedCostUsd: view.amount('cost_usd') ?? (micros >= 0 ? micros / 1e6 : null),
-    cwd: null,
-    gitBranch: null,
-    project: null,
     isSubagent: isSubagentQuerySource(view.text('query_source')),
     isSidechain: false,
     granularity: 'request',
     origin: claudeOrigin(sessionId),
-  };
+  });
   out.usage(draft, view.rawIdentity());
 }
 

@@ -5,13 +5,13 @@
  * @module
  */
 import { shortHash } from '../../ledger/ids.js';
-import type { UsageDraft } from '../../ledger/records.js';
 import { activityDraft } from '../activity-draft.js';
 import { toBuckets } from '../codex/usage.js';
 import type { AttributeView } from './attributes.js';
 import type { Collector } from './collect.js';
 import { eventTime, optionalCount, promptFields, requiredCount } from './events.js';
 import type { OtlpLogRecord } from './model.js';
+import { telemetryUsageDraft } from './usage-draft.js';
 
 const SOURCE = 'codex_otel';
 const TOOL = 'codex';
@@ -111,31 +111,23 @@ function responseCompleted(
   // No request id is sent; the response's own time, model and counts name it (formats.md §10.2).
   const stamp = view.text('event.timestamp') ?? String(ts);
   const id = `cxo:req:${sessionId}:${shortHash(`${stamp}|${model}|${input}|${cached}|${output}|${reasoning}`)}`;
-  const draft: UsageDraft = {
+  const draft = telemetryUsageDraft({
     id,
     ts,
     source: SOURCE,
     tool: TOOL,
     sessionId,
-    parentSessionId: null,
     requestId: null,
     messageId: `otel-session:codex:${sessionId}`,
     model,
     provider: 'openai',
     speed: null,
-    serviceTier: null,
-    inferenceGeo: null,
     tokens,
-    webSearchRequests: 0,
-    credits: null,
     reportedCostUsd: null,
-    cwd: null,
-    gitBranch: null,
-    project: null,
     isSubagent: false,
     isSidechain: false,
     granularity: 'request',
     origin: `otel:codex:${sessionId}`,
-  };
+  });
   out.usage(draft, view.rawIdentity());
 }

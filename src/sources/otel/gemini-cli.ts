@@ -4,13 +4,14 @@
  * @module
  */
 import { shortHash } from '../../ledger/ids.js';
-import type { ActivityKind, UsageDraft } from '../../ledger/records.js';
+import type { ActivityKind } from '../../ledger/records.js';
 import { type ActivityFields, activityDraft } from '../activity-draft.js';
 import { readTokens } from '../gemini-cli/messages.js';
 import { type AttributeView, toCount } from './attributes.js';
 import type { Collector } from './collect.js';
 import { errorLabel, eventTime, optionalCount, promptFields, requiredCount } from './events.js';
 import type { AttrValue, OtlpLogRecord } from './model.js';
+import { telemetryUsageDraft } from './usage-draft.js';
 
 const SOURCE = 'gemini_cli_otel';
 const TOOL = 'gemini-cli';
@@ -101,32 +102,24 @@ function apiResponse(
   // No request id is sent (formats.md §5.2): the prompt, the response time and the model name it.
   const stamp = view.text('event.timestamp') ?? String(ts);
   const id = `gmo:req:${sessionId}:${shortHash(`${view.text('prompt_id') ?? ''}|${stamp}|${model}`)}`;
-  const draft: UsageDraft = {
+  const draft = telemetryUsageDraft({
     id,
     ts,
     source: SOURCE,
     tool: TOOL,
     sessionId,
-    parentSessionId: null,
     requestId: null,
     messageId: geminiSessionMessageId(sessionId),
     model,
     provider: 'google',
     speed: null,
-    serviceTier: null,
-    inferenceGeo: null,
     tokens,
-    webSearchRequests: 0,
-    credits: null,
     reportedCostUsd: null,
-    cwd: null,
-    gitBranch: null,
-    project: null,
     isSubagent: false,
     isSidechain: false,
     granularity: 'request',
     origin: geminiOrigin(sessionId),
-  };
+  });
   out.usage(draft, view.rawIdentity());
 }
 

@@ -7,7 +7,7 @@
  * with a reason.
  * @module
  */
-import { EMPTY_TOKENS, type TokenBuckets, type UsageDraft } from '../../ledger/records.js';
+import { EMPTY_TOKENS, type TokenBuckets } from '../../ledger/records.js';
 import { activityDraft } from '../activity-draft.js';
 import { readTokens } from '../gemini-cli/messages.js';
 import { AttributeView, canonicalAttributes, seriesHash, toText } from './attributes.js';
@@ -16,6 +16,7 @@ import { type Collector, nameForReason } from './collect.js';
 import { toolOfService } from './events.js';
 import { geminiOrigin, geminiSessionMessageId } from './gemini-cli.js';
 import { emptyAttributes, type OtlpDataPoint, type OtlpMetric, type OtlpRequest } from './model.js';
+import { telemetryUsageDraft } from './usage-draft.js';
 
 type Rule = 'claude_tokens' | 'claude_lines' | 'gemini_tokens' | 'ignore';
 
@@ -203,33 +204,25 @@ class MetricMapper {
     tokens[bucket] = value;
     const hash = seriesHash(metric.name, point.attributes, this.resourceText);
     const speed = v.text('speed');
-    const draft: UsageDraft = {
+    const draft = telemetryUsageDraft({
       id: counterId('ccm', hash, point.startNs!, point.timeNs!, metric.temporality === 2),
       ts: point.timeMs!,
       source: 'claude_code_otel',
       tool: 'claude-code',
       sessionId,
-      parentSessionId: null,
       requestId: null,
       messageId: claudeSessionMessageId(sessionId),
       model,
       provider: 'anthropic',
       // The counter only names fast mode; its absence may be standard speed or an older version.
       speed: speed === 'fast' ? 'fast' : null,
-      serviceTier: null,
-      inferenceGeo: null,
       tokens,
-      webSearchRequests: 0,
-      credits: null,
       reportedCostUsd: null,
-      cwd: null,
-      gitBranch: null,
-      project: null,
       isSubagent: isSubagentQuerySource(v.text('query_source')),
       isSidechain: true,
       granularity: 'interval',
       origin: claudeOrigin(sessionId),
-    };
+    });
     this.out.usage(draft, v.rawIdentity());
   }
 
@@ -314,32 +307,24 @@ class MetricMapper {
       this.out.reject('gemini_cli.token.usage: invalid token counts');
       return;
     }
-    const draft: UsageDraft = {
+    const draft = telemetryUsageDraft({
       id: counterId('gmm', g.hash, g.startNs, g.timeNs, g.cumulative),
       ts: g.ts,
       source: 'gemini_cli_otel',
       tool: 'gemini-cli',
       sessionId: g.sessionId,
-      parentSessionId: null,
       requestId: null,
       messageId: geminiSessionMessageId(g.sessionId),
       model: g.model,
       provider: 'google',
       speed: null,
-      serviceTier: null,
-      inferenceGeo: null,
       tokens,
-      webSearchRequests: 0,
-      credits: null,
       reportedCostUsd: null,
-      cwd: null,
-      gitBranch: null,
-      project: null,
       isSubagent: false,
       isSidechain: true,
       granularity: 'interval',
       origin: geminiOrigin(g.sessionId),
-    };
+    });
     this.out.usage(draft, g.identity);
   }
 }
