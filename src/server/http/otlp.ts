@@ -12,8 +12,7 @@ import { type OtelMapResult, OtlpDecodeError, type OtlpSignal } from '../../sour
 import { canIngest } from '../auth/principal.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { activityRecord, createPersonResolver, usageRecord } from '../ingest/normalize.js';
-import { BodyError, readBody } from './body.js';
-import { otlpEncodingOf, problem, writeFailure } from './problem.js';
+import { bodyOrProblem, otlpEncodingOf, problem, writeFailure } from './problem.js';
 
 function summarize(reasons: Record<string, number>): string {
   return Object.entries(reasons)
@@ -36,13 +35,8 @@ export function mountOtlp(app: Hono<AppEnv>, ctx: ServerContext): void {
           'unsupported_media_type',
           'Send OTLP as application/json or application/x-protobuf.',
         );
-      let body: Uint8Array;
-      try {
-        body = await readBody(c.req.raw, ctx.settings.maxBodyBytes);
-      } catch (err) {
-        if (err instanceof BodyError) return problem(c, err.status, 'bad_body', err.message);
-        throw err;
-      }
+      const body = await bodyOrProblem(c, ctx.settings.maxBodyBytes);
+      if (body instanceof Response) return body;
       let mapped: OtelMapResult;
       try {
         mapped = mapOtlp(decodeOtlp(signal, body, encoding));

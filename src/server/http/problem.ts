@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { encodeOtlpStatus, type OtlpEncoding } from '../../sources/otel/index.js';
 import { OverloadedError, ShuttingDownError } from '../ingest/writer.js';
+import { BodyError, readBody } from './body.js';
 
 export interface Problem {
   error: { status: number; code: string; message: string };
@@ -56,4 +57,14 @@ export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding | 
   if (type === 'application/json') return 'json';
   if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
   return undefined;
+}
+
+/** The request's body within `limit` (see body.ts), or the error answer to send instead. */
+export async function bodyOrProblem(c: Context, limit: number): Promise<Uint8Array | Response> {
+  try {
+    return await readBody(c.req.raw, limit);
+  } catch (err) {
+    if (err instanceof BodyError) return problem(c, err.status, 'bad_body', err.message);
+    throw err;
+  }
 }

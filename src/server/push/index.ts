@@ -15,8 +15,7 @@ import type { Context, Hono } from 'hono';
 import type { FileCheckpoint, WriteBatch } from '../../ledger/store/store.js';
 import { describeZodError } from '../../sources/github/api-schema.js';
 import type { AppEnv, ServerContext } from '../context.js';
-import { BodyError, readBody } from '../http/body.js';
-import { problem, writeFailure } from '../http/problem.js';
+import { bodyOrProblem, problem, writeFailure } from '../http/problem.js';
 import { activityRecord, usageRecord } from '../ingest/normalize.js';
 import { type PushScope, pushScope } from './attribution.js';
 import { PUSHABLE_SOURCES, type PushInfo, type PushRequest, pushRequestSchema } from './wire.js';
@@ -85,13 +84,8 @@ export function mountPush(app: Hono<AppEnv>, ctx: ServerContext): void {
   app.post('/api/v1/push', async (c) => {
     const scope = scopeOf(c);
     if (scope instanceof Response) return scope;
-    let body: Uint8Array;
-    try {
-      body = await readBody(c.req.raw, ctx.settings.maxBodyBytes);
-    } catch (err) {
-      if (err instanceof BodyError) return problem(c, err.status, 'bad_body', err.message);
-      throw err;
-    }
+    const body = await bodyOrProblem(c, ctx.settings.maxBodyBytes);
+    if (body instanceof Response) return body;
     let json: unknown;
     try {
       json = JSON.parse(Buffer.from(body).toString('utf8'));

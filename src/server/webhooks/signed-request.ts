@@ -6,8 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { AppEnv, ServerContext } from '../context.js';
-import { BodyError, readBody } from '../http/body.js';
-import { problem } from '../http/problem.js';
+import { bodyOrProblem, problem } from '../http/problem.js';
 import { validDeliveryId } from './deliveries.js';
 import { signatureMatches } from './signature.js';
 
@@ -39,14 +38,8 @@ export async function readSignedBody(
         `${spec.name} webhooks are off: no secret is configured (${spec.secretHint}).`,
       ),
     };
-  let body: Uint8Array;
-  try {
-    body = await readBody(c.req.raw, ctx.settings.maxBodyBytes);
-  } catch (err) {
-    if (err instanceof BodyError)
-      return { ok: false, response: problem(c, err.status, 'bad_body', err.message) };
-    throw err;
-  }
+  const body = await bodyOrProblem(c, ctx.settings.maxBodyBytes);
+  if (body instanceof Response) return { ok: false, response: body };
   if (!signatureMatches(body, secret, c.req.header(spec.signatureHeader)))
     return {
       ok: false,
