@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_TOKENS, type TokenBuckets } from '../records.js';
 import type { PricingRow } from '../store/store.js';
 import { createPriceBook } from './book.js';
-import { priceUsage } from './cost.js';
+import { priceUsage, splitCacheWritesByReportedCost } from './cost.js';
 
 const book = createPriceBook();
 
@@ -250,5 +250,39 @@ describe('modifiers', () => {
 
   it('reasoning is part of output and never billed twice', () => {
     expect(cost('gpt-5', { output: MTOK, reasoning: MTOK / 2 })).toBe(10);
+  });
+});
+
+describe('cache-write TTL recovered from the reported cost (OTel carries the writes unsplit)', () => {
+  // req_cap_6 of the Claude Code 2.1.197 capture: the API served 1,388 5-minute and 694 1-hour
+  // writes; Claude Code's api_request event says cache_creation_tokens=2082, cost_usd=0.0179358.
+  const otel = row(
+    'claude-sonnet-4-5',
+    { inputUncached: 262, output: 343, cacheRead: 8786, cacheWrite5m: 2082 },
+    { reportedCostUsd: 0.017935800000000002 },
+  );
+
+  it('splits the writes exactly as the API served them', () => {
+    expect(splitCacheWritesByReportedCost(book, otel).tokens).toMatchObject({
+      cacheWrite5m: 1388,
+      cacheWrite1h: 694,
+    });
+    expect(priceUsage(book, splitCacheWritesByReportedCost(book, otel)).costUsd).toBeCloseTo(0.0179358, 10);
+  });
+
+  it('leaves the writes unsplit when the reported cost does not fit list prices', () => {
+    const overridden = createPriceBook({ overrides: { 'claude-sonnet-4-5': { input: 4 } } });
+    expect(splitCacheWritesByReportedCost(overridden, otel)).toBe(otel);
+    for (const reportedCostUsd of [0.0179358 + 0.01, 0.0179, null]) {
+      const other = { ...otel, reportedCostUsd };
+      expect(splitCacheWritesByReportedCost(book, other)).toBe(other);
+    }
+  });
+
+  it('keeps a known split, and reads all-5-minute writes as such', () => {
+    const known = { ...otel, tokens: { ...otel.tokens, cacheWrite5m: 1388, cacheWrite1h: 694 } };
+    expect(splitCacheWritesByReportedCost(book, known)).toBe(known);
+    const all5m = { ...otel, reportedCostUsd: priceUsage(book, otel).costUsd };
+    expect(splitCacheWritesByReportedCost(book, all5m)).toBe(all5m);
   });
 });

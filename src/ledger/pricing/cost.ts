@@ -4,7 +4,7 @@
  */
 import type { CostBasis, TokenBuckets } from '../records.js';
 import type { PricingRow } from '../store/store.js';
-import type { PriceBook } from './book.js';
+import type { PriceBook, ResolvedModel } from './book.js';
 import { type ModelPrice, type Rates, roundPrice } from './table.js';
 
 export interface PriceResult {
@@ -34,12 +34,24 @@ export function priceUsage(book: PriceBook, row: PricingRow): PriceResult {
       ? { costUsd: row.reportedCostUsd, costBasis: 'reported', priceVersion: null }
       : { costUsd: null, costBasis: 'unpriced', priceVersion: null };
   }
+  const { price } = resolved;
+  const searchUsd =
+    price.webSearchPer1000 === null ? 0 : (row.webSearchRequests * price.webSearchPer1000) / 1000;
+  const discount = 1 - book.discountPercent(price) / 100;
+  return {
+    costUsd: roundPrice((listTokenUsd(resolved, row) + searchUsd) * discount),
+    costBasis: 'computed',
+    priceVersion: book.version,
+  };
+}
+
+/** The tokens' cost at list price: tier and multipliers applied, no fees, discount or rounding. */
+function listTokenUsd(resolved: ResolvedModel, row: PricingRow): number {
   const { price, bedrockGeo } = resolved;
   const t = row.tokens;
   const rates: Rates =
     price.longContext && promptTokens(t) > price.longContext.thresholdTokens ? price.longContext : price;
-
-  let tokenUsd =
+  const tokenUsd =
     (t.inputUncached * rates.input +
       t.cacheRead * rates.cacheRead +
       t.cacheWrite5m * rates.cacheWrite5m +
@@ -47,16 +59,41 @@ export function priceUsage(book: PriceBook, row: PricingRow): PriceResult {
       t.cacheWriteOther * rates.cacheWriteOther +
       t.output * rates.output) /
     1e6;
-  tokenUsd *= tokenMultiplier(price, row, resolved.fast, bedrockGeo);
+  return tokenUsd * tokenMultiplier(price, row, resolved.fast, bedrockGeo);
+}
 
-  const searchUsd =
-    price.webSearchPer1000 === null ? 0 : (row.webSearchRequests * price.webSearchPer1000) / 1000;
-  const discount = 1 - book.discountPercent(price) / 100;
-  return {
-    costUsd: roundPrice((tokenUsd + searchUsd) * discount),
-    costBasis: 'computed',
-    priceVersion: book.version,
-  };
+/** How far from a whole token the recovered 1-hour count may be and still be believed. */
+const SPLIT_TOLERANCE_TOKENS = 0.05;
+
+/**
+ * Recovers the TTL split of cache writes that telemetry reports as one number (Claude Code's OTel
+ * `cache_creation_tokens`) from the cost the client reported beside it, which was computed from
+ * the API's own split. Cost is linear in the 1-hour share, so the share is exact whenever the
+ * client priced the call at the list prices this book holds: the solution is then a whole number
+ * of tokens between 0 and all the writes (the real Claude Code capture recovers its 694 1-hour
+ * tokens exactly). Anything else — a price override, a web-search fee, a model the client prices
+ * differently — leaves the writes unsplit, billed at the 5-minute rate as before.
+ */
+export function splitCacheWritesByReportedCost<R extends PricingRow>(book: PriceBook, row: R): R {
+  const t = row.tokens;
+  const reported = row.reportedCostUsd;
+  if (t.cacheWrite5m <= 0 || t.cacheWrite1h !== 0 || reported === null || !Number.isFinite(reported))
+    return row;
+  const resolved = row.model === null ? undefined : book.resolve(row.model);
+  if (!resolved) return row;
+  const all5m = listTokenUsd(resolved, row);
+  const all1h = listTokenUsd(resolved, {
+    ...row,
+    tokens: { ...t, cacheWrite5m: 0, cacheWrite1h: t.cacheWrite5m },
+  });
+  const perToken = (all1h - all5m) / t.cacheWrite5m;
+  if (!(perToken > 0)) return row;
+  const exact = (reported - all5m) / perToken;
+  const oneHour = Math.round(exact);
+  if (Math.abs(exact - oneHour) > SPLIT_TOLERANCE_TOKENS || oneHour < 0 || oneHour > t.cacheWrite5m)
+    return row;
+  if (oneHour === 0) return row;
+  return { ...row, tokens: { ...t, cacheWrite5m: t.cacheWrite5m - oneHour, cacheWrite1h: oneHour } };
 }
 
 function tokenMultiplier(

@@ -7,7 +7,7 @@ export {
   parsePricingConfig,
   pricingConfigSchema,
 } from './config.js';
-export { type PriceResult, priceUsage, promptTokens } from './cost.js';
+export { type PriceResult, priceUsage, promptTokens, splitCacheWritesByReportedCost } from './cost.js';
 export { listPrices, type PriceListing } from './listing.js';
 export { type ParsedModelName, parseModelName } from './resolve.js';
 export {

@@ -80,7 +80,11 @@ describe('OTLP ingest of the real Claude Code capture', () => {
   it('counts every call once when metrics and events describe the same calls', async () => {
     const s = await open();
     await postAll(s, AS_SENT);
-    expect(await totals(s)).toMatchObject(served());
+    const t = await totals(s);
+    expect(t).toMatchObject(served());
+    // The cost the transcripts give (ccusage 20.0.24 agrees): cache writes priced by their real TTL,
+    // recovered from the cost Claude Code reports beside the unsplit count.
+    expect(t.cost_usd).toBeCloseTo(0.06281865, 10);
   });
 
   it('gives the same totals whatever order the signals arrive in, and on redelivery', async () => {

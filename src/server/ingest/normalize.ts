@@ -7,7 +7,7 @@
  */
 import { personForRawIdentity, RAW_IDENTITY_KEYS } from '../../ledger/people/resolve-raw.js';
 import type { PeopleDirectory } from '../../ledger/people/types.js';
-import { type PriceBook, priceUsage } from '../../ledger/pricing/index.js';
+import { type PriceBook, priceUsage, splitCacheWritesByReportedCost } from '../../ledger/pricing/index.js';
 import type { ActivityDraft, ActivityRecord, UsageDraft, UsageRecord } from '../../ledger/records.js';
 import type { Attributed } from '../../sources/otel/types.js';
 
@@ -43,7 +43,9 @@ export function usageRecord(
   person: PersonResolver,
   priceBook: PriceBook,
 ): UsageRecord {
-  const { draft, rawIdentity } = item;
+  const { rawIdentity } = item;
+  // OTel reports cache writes without their TTL; the client's own cost usually reveals it.
+  const draft = splitCacheWritesByReportedCost(priceBook, item.draft);
   const price = priceUsage(priceBook, draft);
   // Object.assign, not a spread literal with added keys: V8 builds the latter on a slow path, ten
   // times the cost of everything else here at tens of thousands of records a second.
