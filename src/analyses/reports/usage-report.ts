@@ -6,6 +6,7 @@
  * `input_tokens` is uncached input; `cache_write_tokens` sums every cache-write TTL.
  * @module
  */
+import type { PersonSpan } from '../../ledger/people/types.js';
 import type { Tool } from '../../ledger/records.js';
 import type { Store, UsageGrouping, UsageGroupRow } from '../../ledger/store/store.js';
 
@@ -65,6 +66,8 @@ export interface UsageReportQuery {
   personId?: string;
   /** Only these people (e.g. a team); an empty list selects nobody. */
   personIds?: string[];
+  /** Only these people within these spans (a team's members while members); see UsageQuery. */
+  personSpans?: readonly PersonSpan[];
 }
 
 function tokenTotals(r: UsageGroupRow): TokenTotals {
@@ -138,6 +141,7 @@ async function groupedReport(
     tools: query.tools,
     personId: query.personId,
     personIds: query.personIds,
+    personSpans: query.personSpans,
   });
   let totals: TokenTotals = { ...ZERO_TOTALS };
   const rows: ReportRow[] = groups.map((g) => {

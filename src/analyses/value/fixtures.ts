@@ -95,6 +95,21 @@ export function directory(specs: PersonSpec[], teams: Team[] = []): PeopleDirect
         return teamAt(p.id, untilTs) === team;
       });
     },
+    membershipSpans(team, fromTs, untilTs) {
+      return people.flatMap((p) =>
+        p.memberships
+          .filter((m) => m.team === team)
+          .map((m) => ({
+            personId: p.id,
+            fromTs: Math.max(fromTs, m.from === null ? -Infinity : Date.parse(`${m.from}T00:00:00Z`)),
+            untilTs: Math.min(
+              untilTs,
+              m.until === null ? Infinity : Date.parse(`${m.until}T00:00:00Z`) + DAY - 1,
+            ),
+          }))
+          .filter((span) => span.fromTs <= span.untilTs),
+      );
+    },
   };
 }
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import type { Alias, AliasKind, Membership, PeopleDirectory, Person, Team } from './types.js';
+import type { Alias, AliasKind, Membership, PeopleDirectory, Person, PersonSpan, Team } from './types.js';
 
 /**
  * Every alias kind, strongest evidence first. The order decides which person wins when a value
@@ -404,5 +404,22 @@ class MapDirectory implements PeopleDirectory {
     const members = new Set<Person>();
     for (const s of stints) if (s.from <= until && from <= s.until) members.add(s.person);
     return [...members].sort((a, b) => this.order.get(a.id)! - this.order.get(b.id)!);
+  }
+
+  membershipSpans(team: string, fromTs: number, untilTs: number): PersonSpan[] {
+    const stints = this.stintsByTeam.get(team);
+    if (stints === undefined || Number.isNaN(fromTs) || Number.isNaN(untilTs)) return [];
+    const from = utcDay(fromTs);
+    const until = utcDay(untilTs);
+    const spans: PersonSpan[] = [];
+    for (const s of stints) {
+      if (s.from > until || from > s.until) continue;
+      spans.push({
+        personId: s.person.id,
+        fromTs: Math.max(fromTs, s.from * DAY_MS),
+        untilTs: Math.min(untilTs, (s.until + 1) * DAY_MS - 1),
+      });
+    }
+    return spans;
   }
 }

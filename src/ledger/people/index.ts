@@ -23,7 +23,7 @@ export {
 } from './load.js';
 export { localDirectory, localDirectoryFor } from './local.js';
 export { personForRawIdentity, RAW_IDENTITY_KEYS, type RawIdentityMatch } from './resolve-raw.js';
-export type { Alias, AliasKind, Membership, PeopleDirectory, Person, Team } from './types.js';
+export type { Alias, AliasKind, Membership, PeopleDirectory, Person, PersonSpan, Team } from './types.js';
 export {
   type IdentityTotals,
   type SeenIdentity,

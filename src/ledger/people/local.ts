@@ -40,6 +40,7 @@ export function localDirectoryFor(identity: LocalIdentity): PeopleDirectory {
     resolve: () => only,
     teamAt: () => undefined,
     membersOf: () => [],
+    membershipSpans: () => [],
   };
 }
 

@@ -66,4 +66,16 @@ export interface PeopleDirectory {
   teamAt(personId: string, ts: number): string | undefined;
   /** Every person who was in `team` at any time within [fromTs, untilTs]. */
   membersOf(team: string, fromTs: number, untilTs: number): Person[];
+  /**
+   * When each person was in `team` within [fromTs, untilTs]: one span per membership, clipped to
+   * the window, whole UTC days as membership dates are.
+   */
+  membershipSpans(team: string, fromTs: number, untilTs: number): PersonSpan[];
+}
+
+/** A person and an inclusive range of instants (epoch ms). */
+export interface PersonSpan {
+  personId: string;
+  fromTs: number;
+  untilTs: number;
 }

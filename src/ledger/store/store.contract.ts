@@ -477,6 +477,42 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         ).toEqual([]);
       });
 
+      it('filters by people within spans: a member only while a member, overlaps counted once', async () => {
+        const day = (d: string) => ({ ts: NOON(d) });
+        await store.write(
+          batch({
+            usage: [
+              usageRecord({ personId: 'person-1', ...day('2024-03-01') }),
+              usageRecord({ personId: 'person-1', ...day('2024-03-10') }),
+              usageRecord({ personId: 'person-1', ...day('2024-03-20') }),
+              usageRecord({ personId: 'person-2', ...day('2024-03-10') }),
+            ],
+          }),
+        );
+        const byDay = { groupBy: 'day' as const, timeZone: 'UTC' };
+        const span = (personId: string, from: string, until: string) => ({
+          personId,
+          fromTs: Date.parse(`${from}T00:00:00Z`),
+          untilTs: Date.parse(`${until}T23:59:59.999Z`),
+        });
+        const calls = async (personSpans: UsageQuery['personSpans']) =>
+          callsByKey(await store.usage({ ...byDay, personSpans }));
+        expect(await calls([span('person-1', '2024-03-05', '2024-03-15')])).toEqual({ '2024-03-10': 1 });
+        expect(
+          await calls([
+            span('person-1', '2024-03-01', '2024-03-10'),
+            span('person-1', '2024-03-10', '2024-03-31'),
+          ]),
+        ).toEqual({ '2024-03-01': 1, '2024-03-10': 1, '2024-03-20': 1 });
+        expect(
+          await calls([
+            { personId: 'person-2', fromTs: Number.NEGATIVE_INFINITY, untilTs: Number.POSITIVE_INFINITY },
+            span('nobody', '2024-01-01', '2024-12-31'),
+          ]),
+        ).toEqual({ '2024-03-10': 1 });
+        expect(await calls([])).toEqual({});
+      });
+
       it('sums every bucket and reports models, tools and time span per group', async () => {
         const t1 = Date.parse('2024-03-10T08:00:00Z');
         const t2 = Date.parse('2024-03-10T09:00:00Z');

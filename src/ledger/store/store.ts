@@ -4,6 +4,7 @@
  * against each (`store.contract.ts`).
  * @module
  */
+import type { PersonSpan } from '../people/types.js';
 import type { ActivityRecord, SourceId, Tool, UsageRecord } from '../records.js';
 import type { SessionSummary } from '../sessions.js';
 import type { WorkBatch, WorkSourceId } from '../work.js';
@@ -62,6 +63,11 @@ export interface UsageQuery {
    * that resolves to no one must never widen to everyone.
    */
   personIds?: string[];
+  /**
+   * Only these people, each only within its spans (a team's members while they were members).
+   * Overlapping spans of one person count their usage once; an empty list selects nobody.
+   */
+  personSpans?: readonly PersonSpan[];
 }
 
 /** Aggregated usage for one group. Token fields are sums of the canonical buckets. */

@@ -94,8 +94,11 @@ describe('GET /api/v1/reports/{kind}', () => {
 
   it('gives a manager the people of their teams, judged by membership in the window, and audits it', async () => {
     const before = auditLines().length;
-    // Alice was in platform during 2025, so all time includes her; since 2026 she is in payments.
-    expect((await daily('', 'carol')).totals.cost_usd).toBe(6.75);
+    // Alice was in platform during 2025 and is in payments since; her March 2026 calls are
+    // payments', so Carol sees none of them, even when she names Alice.
+    expect((await daily('', 'carol')).totals.cost_usd).toBe(4.75);
+    expect((await daily(`?person=${ALICE}`, 'carol')).rows).toEqual([]);
+    expect((await daily(`?person=${ALICE}`, 'alice')).totals.cost_usd).toBe(2);
     expect(costByDay(await daily('?since=2026-01-01', 'carol'))).toEqual({
       '2026-03-02': 0.5,
       '2026-03-03': 4.25,
@@ -106,12 +109,13 @@ describe('GET /api/v1/reports/{kind}', () => {
     const added = auditLines().slice(before);
     expect(added.map((e) => [e.actor, e.role, e.action, e.subject])).toEqual([
       [CAROL, 'manager', 'report.daily', 'team:platform'],
+      [CAROL, 'manager', 'report.daily', ALICE],
       [CAROL, 'manager', 'report.daily', 'team:platform'],
       [CAROL, 'manager', 'report.daily', 'team:platform'],
       [CAROL, 'manager', 'report.daily', BOB],
       [ALICE, 'manager', 'report.daily', 'team:payments'],
     ]);
-    expect(added[3]!.route).toBe(`GET /api/v1/reports/daily?person=${BOB}`);
+    expect(added[4]!.route).toBe(`GET /api/v1/reports/daily?person=${BOB}`);
   });
 
   it('refuses a manager people and teams outside their teams', async () => {

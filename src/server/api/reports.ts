@@ -87,6 +87,7 @@ export const reportRoutes: ApiRoute[] = [
           until,
           tools: params.list('tool') as Tool[] | undefined,
           personIds: scope.personIds,
+          personSpans: scope.personSpans,
         });
         return c.json(reportJson(kind, report));
       } catch (err) {

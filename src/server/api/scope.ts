@@ -7,7 +7,7 @@
  * @module
  */
 import type { Context } from 'hono';
-import type { PeopleDirectory, Person, Team } from '../../ledger/people/types.js';
+import type { PeopleDirectory, Person, PersonSpan, Team } from '../../ledger/people/types.js';
 import { canReadPerson, canReadTeam, type Principal, readableTeams } from '../auth/principal.js';
 import type { AppEnv, ServerContext } from '../context.js';
 import { ApiError, badParam } from './route.js';
@@ -112,10 +112,28 @@ export function teamSubject(id: string): string {
   return `team:${id}`;
 }
 
+/** When each person was in one of `teams`, within the span. */
+export function spansOfTeams(dir: PeopleDirectory, teams: readonly string[], span: Span): PersonSpan[] {
+  return teams.flatMap((t) => dir.membershipSpans(t, span.fromTs, span.untilTs));
+}
+
+export interface PeopleScope {
+  /** The people covered; undefined for everyone (an admin's unscoped read). */
+  personIds: string[] | undefined;
+  /**
+   * For reads through teams: each person only while they were in one of the teams, so a team's
+   * numbers never include what a member did before joining or after leaving. Undefined when
+   * `personIds` applies over the whole window.
+   */
+  personSpans: PersonSpan[] | undefined;
+  teams: string[] | undefined;
+}
+
 /**
  * The people a person-level read covers, from its `person` and `team` parameters: an engineer
- * always themself; a manager by default the people of their teams; an admin by default everyone
- * (`undefined`, which includes identities the directory does not know). Audits as it goes.
+ * always themself; a manager by default the people of their teams, each while a member; an admin
+ * by default everyone (`undefined`, which includes identities the directory does not know).
+ * Audits as it goes.
  */
 export function peopleScope(
   ctx: ServerContext,
@@ -123,7 +141,7 @@ export function peopleScope(
   dir: PeopleDirectory,
   user: User,
   request: { person?: string; team?: string; span: Span; action: string },
-): { personIds: string[] | undefined; teams: string[] | undefined } {
+): PeopleScope {
   const { person, team, span, action } = request;
   if (user.role === 'engineer') {
     if (team !== undefined)
@@ -131,26 +149,31 @@ export function peopleScope(
     if (person !== undefined) readablePerson(dir, user, person, span);
     if (user.personId === null)
       throw new ApiError(403, 'forbidden', 'This token names no person to report on.');
-    return { personIds: [user.personId], teams: [] };
+    return { personIds: [user.personId], personSpans: undefined, teams: [] };
   }
+  let spans: PersonSpan[] | undefined;
   let personIds: string[] | undefined;
   let teams: string[] | undefined;
   if (team !== undefined) {
     const t = readableTeam(dir, user, team);
     audit(ctx, c, user, action, teamSubject(t.id));
     teams = [t.id];
-    personIds = membersOfTeams(dir, teams, span);
+    spans = spansOfTeams(dir, teams, span);
+  } else if (user.role === 'manager') {
+    // A manager reads people only through the teams they manage, whether or not a person is named.
+    teams = managedTeams(dir, user);
+    if (person === undefined) for (const t of teams) audit(ctx, c, user, action, teamSubject(t));
+    spans = spansOfTeams(dir, teams, span);
   }
   if (person !== undefined) {
     const id = readablePerson(dir, user, person, span);
     audit(ctx, c, user, action, id);
-    personIds = personIds ? personIds.filter((p) => p === id) : [id];
-    teams ??= [];
+    if (spans !== undefined && id !== user.personId) spans = spans.filter((s) => s.personId === id);
+    else spans = undefined;
+    personIds = [id];
+    // A read of one person covers no team's aggregates, even when it goes through a team.
+    if (team === undefined) teams = [];
   }
-  if (team === undefined && person === undefined && user.role === 'manager') {
-    teams = managedTeams(dir, user);
-    for (const t of teams) audit(ctx, c, user, action, teamSubject(t));
-    personIds = membersOfTeams(dir, teams, span);
-  }
-  return { personIds, teams };
+  if (spans !== undefined) personIds = [...new Set(spans.map((s) => s.personId))].sort();
+  return { personIds, personSpans: spans, teams };
 }

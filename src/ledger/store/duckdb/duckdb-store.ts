@@ -439,6 +439,11 @@ const GROUP_KEYS: Record<UsageGrouping, string> = {
 const DAY_MS = 86_400_000;
 
 /** Epoch ms of UTC midnight of a `YYYY-MM-DD` date; throws on anything else. */
+/** Open-ended spans arrive as ±Infinity; DuckDB timestamps end within ±290,000 years. */
+function clampEpochMs(ms: number): number {
+  return Math.max(-8.64e15, Math.min(8.64e15, ms));
+}
+
 function parseLocalDate(label: string, value: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
@@ -766,6 +771,20 @@ class DuckDbStore implements Store {
         scoped.push('list_contains($persons, person_id)');
         values.persons = listValue([...query.personIds]);
         types.persons = LIST(VARCHAR);
+      }
+      if (query.personSpans !== undefined) {
+        // EXISTS, so that a person's overlapping spans (two teams at once) count each row once.
+        scoped.push(`EXISTS (
+          SELECT 1 FROM (SELECT unnest($span_people) AS p, unnest($span_from) AS f, unnest($span_until) AS u) s
+          WHERE s.p = usage.person_id
+            AND usage.ts BETWEEN make_timestamptz(CAST(s.f * 1000 AS BIGINT)) AND make_timestamptz(CAST(s.u * 1000 AS BIGINT)))`);
+        const spans = query.personSpans;
+        values.span_people = listValue(spans.map((x) => x.personId));
+        types.span_people = LIST(VARCHAR);
+        values.span_from = listValue(spans.map((x) => clampEpochMs(x.fromTs)));
+        types.span_from = LIST(DOUBLE);
+        values.span_until = listValue(spans.map((x) => clampEpochMs(x.untilTs)));
+        types.span_until = LIST(DOUBLE);
       }
       const order = query.groupBy === 'session' ? 'last_ts, group_key' : 'group_key';
       const from = `
