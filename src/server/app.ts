@@ -11,6 +11,7 @@ import { authenticate } from './http/auth.js';
 import { mountHealth, type Readiness } from './http/health.js';
 import { mountOtlp } from './http/otlp.js';
 import { problem } from './http/problem.js';
+import { mountWeb } from './http/web.js';
 import { mountPush } from './push/index.js';
 import { mountWebhooks } from './webhooks/index.js';
 
@@ -39,6 +40,7 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono<AppEnv>
   mountOtlp(app, ctx);
   mountApi(app, ctx);
   mountPush(app, ctx);
+  mountWeb(app);
 
   app.notFound((c) =>
     problem(c, 404, 'not_found', `No route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json.`),

@@ -1,0 +1,340 @@
+/**
+ * The dashboard end to end: a demo organisation built by the real CLI, a real server on it, the
+ * built web app, and Debian's Chromium driven by playwright-core. Numbers on screen are checked
+ * against the API's answers for the same filters; each page's screenshot is kept in
+ * test-results/screenshots for a person to look at.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isolatedEnv, REPO_ROOT, runCli, tempDir } from '../cli/run-cli.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+const haveChromium = existsSync(CHROMIUM);
+
+if (!haveChromium)
+  process.stderr.write(
+    `test/web/dashboard.test.ts: skipped, ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)\n`,
+  );
+
+// Runs in the page; a string because this file is type-checked without the DOM's types.
+const DRAWN_CHARTS = `(() => {
+  let drawn = 0;
+  for (const canvas of document.querySelectorAll('.chart canvas')) {
+    const ctx = canvas.getContext('2d');
+    if (!ctx || canvas.width === 0 || canvas.height === 0) continue;
+    const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let ink = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) ink++;
+    if (ink > 500) drawn++;
+  }
+  return drawn;
+})()`;
+
+interface DemoPerson {
+  id: string;
+  name: string;
+  teams: { team: string }[];
+}
+
+interface DailyAnswer {
+  rows: { date: string; cost_usd: number }[];
+  totals: { cost_usd: number };
+}
+
+describe.skipIf(!haveChromium)('web dashboard (Chromium, demo organisation)', () => {
+  let demoDir: string;
+  let server: TestServer;
+  let browser: Browser;
+  let engineer: DemoPerson;
+  let colleague: DemoPerson;
+
+  beforeAll(async () => {
+    // The tests must see the app as this checkout builds it, not a stale dist/web.
+    const build = spawnSync(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'web/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+
+    demoDir = tempDir('ty-web-');
+    const demo = await runCli(
+      ['demo', '--dir', join(demoDir, 'demo'), '--engineers', '30', '--teams', '4', '--days', '30', '--json'],
+      isolatedEnv(),
+    );
+    if (demo.code !== 0) throw new Error(`tokenyield demo failed:\n${demo.stderr}`);
+    const built = JSON.parse(demo.stdout) as { ledger: string; peopleFile: string };
+    const file = JSON.parse(readFileSync(built.peopleFile, 'utf8')) as {
+      teams: { id: string; managers: string[] }[];
+      people: DemoPerson[];
+    };
+    const managers = new Set(file.teams.flatMap((t) => t.managers));
+    const engineers = file.people.filter((p) => !managers.has(p.id));
+    engineer = engineers[0]!;
+    colleague = engineers[1]!;
+
+    // The demo process has exited, so the server is the ledger's only writer.
+    server = await startTestServer({
+      people: built.peopleFile,
+      dbPath: built.ledger,
+      tokens: [{ name: 'engineer', role: 'engineer', person: engineer.id }],
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    rmSync(SCREENSHOTS, { recursive: true, force: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (server) rmSync(server.dir, { recursive: true, force: true });
+    if (demoDir) rmSync(demoDir, { recursive: true, force: true });
+  });
+
+  async function api<T>(path: string, token = 'admin'): Promise<T> {
+    const res = await server.request(path, { token });
+    expect(res.status, `${path} answered ${res.status}`).toBe(200);
+    return (await res.json()) as T;
+  }
+
+  async function signedIn(token: string): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    // The first value model of a server is built on demand; give it time on a busy machine.
+    page.setDefaultTimeout(90_000);
+    await page.goto(server.url);
+    await page.getByLabel('Your token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    return { context, page };
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  /** The spend tile's raw value once it shows `expected` (answers to older filters may still be in flight). */
+  async function spendShown(page: Page, expected: number): Promise<void> {
+    await expect
+      .poll(() => page.locator('[data-tile="spend"]').first().getAttribute('data-value'), { timeout: 90_000 })
+      .toBe(String(expected));
+  }
+
+  /** Canvases under `.chart` that have something drawn on them. */
+  async function drawnCharts(page: Page): Promise<number> {
+    return page.evaluate(DRAWN_CHARTS);
+  }
+
+  it('signs in with the admin token and says who is signed in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByLabel('Your token').fill('ty_not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/token/i);
+    await shot(page, 'sign-in');
+    await page.getByLabel('Your token').fill(server.tokens.admin!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const who = page.locator('.who');
+    await who.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(await who.getAttribute('data-role')).toBe('admin');
+    expect(await who.textContent()).toContain('reads everyone');
+    // The token is kept for the tab: a reload stays signed in.
+    await page.reload();
+    await who.getByRole('button', { name: 'Sign out' }).waitFor();
+    await who.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Your token').waitFor();
+    await context.close();
+  });
+
+  it('overview: charts drawn, spend equal to the API, filters in the URL change the numbers', async () => {
+    const { context, page } = await signedIn(server.tokens.admin!);
+    const org = await api<DailyAnswer>('/api/v1/reports/daily?tz=UTC');
+    expect(org.totals.cost_usd).toBeGreaterThan(0);
+    await spendShown(page, org.totals.cost_usd);
+    const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+    expect(await page.locator('[data-tile="spend"] .tile-value').textContent()).toBe(
+      usd.format(org.totals.cost_usd),
+    );
+    await page.locator('[data-tile="nd"]').waitFor();
+    await expect.poll(() => drawnCharts(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    await shot(page, 'overview');
+
+    // Team filter: the URL carries it and the numbers are the team's.
+    await page.locator('select[name="team"]').selectOption('payments');
+    expect(new URL(page.url()).searchParams.get('team')).toBe('payments');
+    const team = await api<DailyAnswer>('/api/v1/reports/daily?tz=UTC&team=payments');
+    expect(team.totals.cost_usd).not.toBe(org.totals.cost_usd);
+    await spendShown(page, team.totals.cost_usd);
+    expect(await page.locator('h1').textContent()).toBe('Team Payments');
+    const value = await api<{ teams: { nd: { nd: number } }[] }>('/api/v1/value?team=payments');
+    await expect
+      .poll(() => page.locator('[data-tile="nd"]').getAttribute('data-value'))
+      .toBe(String(value.teams[0]!.nd.nd));
+
+    // Date range and tool, chosen from the data so the test follows the demo's calendar.
+    const days = org.rows.map((r) => r.date);
+    const since = days[Math.floor(days.length / 3)]!;
+    const until = days[Math.floor((2 * days.length) / 3)]!;
+    await page.locator('input[name="since"]').fill(since);
+    await page.locator('input[name="until"]').fill(until);
+    await page.locator('select[name="tool"]').selectOption('codex');
+    const url = new URL(page.url());
+    expect([
+      url.searchParams.get('since'),
+      url.searchParams.get('until'),
+      url.searchParams.get('tool'),
+    ]).toEqual([since, until, 'codex']);
+    const narrowed = await api<DailyAnswer>(
+      `/api/v1/reports/daily?tz=UTC&team=payments&since=${since}&until=${until}&tool=codex`,
+    );
+    expect(narrowed.totals.cost_usd).toBeLessThan(team.totals.cost_usd);
+    await spendShown(page, narrowed.totals.cost_usd);
+    await expect.poll(() => drawnCharts(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await shot(page, 'overview-filtered');
+
+    // Back undoes a filter: it is navigation, not hidden state.
+    await page.goBack();
+    expect(new URL(page.url()).searchParams.get('tool')).toBeNull();
+    await context.close();
+  });
+
+  it('exports the teams table as CSV with exactly the rows shown', async () => {
+    const { context, page } = await signedIn(server.tokens.admin!);
+    const table = page.locator('table[data-table="teams"]');
+    // Wait for the value columns, which arrive with the value metrics.
+    await expect
+      .poll(() => table.locator('tbody tr td').nth(3).getAttribute('data-value'), { timeout: 90_000 })
+      .not.toBe('');
+    const shown = await table.evaluate((t) => ({
+      header: [...t.querySelectorAll('thead th')].map((th) => th.textContent?.replace(/ [▲▼]$/, '') ?? ''),
+      rows: [...t.querySelectorAll('tbody tr')].map((tr) =>
+        [...tr.querySelectorAll('td')].map((td) => td.getAttribute('data-value') ?? ''),
+      ),
+    }));
+    expect(shown.rows.length).toBe(4);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.table-block', { has: table }).getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('teams.csv');
+    const file = join(demoDir, 'teams.csv');
+    await download.saveAs(file);
+    const records = parse(readFileSync(file, 'utf8')) as string[][];
+    expect(records[0]).toEqual(shown.header);
+    expect(records.slice(1)).toEqual(shown.rows);
+    await context.close();
+  });
+
+  it('board: lenses, bands, and links to people that keep the filters', async () => {
+    const { context, page } = await signedIn(server.tokens.admin!);
+    await page.goto(`${server.url}/board`);
+    const answer = await api<{ entries: { name: string; band: string }[] }>('/api/v1/board');
+    const rows = page.locator('table[data-table="board-value-team"] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 90_000 }).toBe(answer.entries.length);
+    expect(await rows.first().locator('td').nth(1).textContent()).toBe(answer.entries[0]!.name);
+    await expect.poll(() => drawnCharts(page), { timeout: 30_000 }).toBe(1);
+    await shot(page, 'board');
+
+    await page.locator('select[name="lens"]').selectOption('efficiency');
+    await page.locator('select[name="level"]').selectOption('person');
+    await page.getByLabel('Include people who did not opt in').check();
+    expect(new URL(page.url()).searchParams.get('lens')).toBe('efficiency');
+    const people = page.locator('table[data-table="board-efficiency-person"] tbody tr');
+    await expect.poll(() => people.count(), { timeout: 90_000 }).toBeGreaterThan(5);
+    expect(await page.locator('.lens-label').textContent()).toMatch(/^Efficiency/);
+    await shot(page, 'board-people');
+
+    const days = (await api<DailyAnswer>('/api/v1/reports/daily?tz=UTC')).rows.map((r) => r.date);
+    await page.locator('input[name="since"]').fill(days[0]!);
+    await people.first().locator('a').first().click();
+    const url = new URL(page.url());
+    expect(url.pathname).toMatch(/^\/people\//);
+    expect(url.searchParams.get('since')).toBe(days[0]);
+    await page.locator('[data-page="person"] h1').waitFor();
+    await context.close();
+  });
+
+  it('person page: usage equal to the API, and the sessions and changes linked', async () => {
+    const { context, page } = await signedIn(server.tokens.admin!);
+    await page.goto(`${server.url}/people/${encodeURIComponent(engineer.id)}`);
+    expect(await page.locator('[data-page="person"] h1').textContent()).toBe(engineer.name);
+    const usage = await api<DailyAnswer>(
+      `/api/v1/reports/daily?tz=UTC&person=${encodeURIComponent(engineer.id)}`,
+    );
+    await spendShown(page, usage.totals.cost_usd);
+    const explain = await api<{ sessions: unknown[]; changes: unknown[] }>(
+      `/api/v1/board/explain/${encodeURIComponent(engineer.id)}`,
+    );
+    await expect
+      .poll(() => page.locator(`table[data-table="sessions-${engineer.id}"] tbody tr`).count(), {
+        timeout: 90_000,
+      })
+      .toBe(explain.sessions.length);
+    if (explain.changes.length > 0)
+      expect(await page.locator(`table[data-table="changes-${engineer.id}"] tbody tr`).count()).toBe(
+        explain.changes.length,
+      );
+    await expect.poll(() => drawnCharts(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    await shot(page, 'person');
+    await context.close();
+  });
+
+  it('an engineer token cannot open another person’s page, and opens its own', async () => {
+    const { context, page } = await signedIn(server.tokens.engineer!);
+    expect(await page.locator('.who').getAttribute('data-role')).toBe('engineer');
+    await page.goto(`${server.url}/people/${encodeURIComponent(colleague.id)}`);
+    const refused = page.locator('[data-page="person"][data-refused="true"]');
+    await refused.waitFor();
+    expect(await refused.getByRole('alert').textContent()).toContain('You may not view this person.');
+    // Nothing of the colleague is on the page: no usage, no tables.
+    expect(await page.locator('[data-tile], table').count()).toBe(0);
+    await shot(page, 'person-refused');
+
+    await page.getByRole('link', { name: 'My page' }).click();
+    expect(new URL(page.url()).pathname).toBe(`/people/${encodeURIComponent(engineer.id)}`);
+    const own = await api<DailyAnswer>('/api/v1/reports/daily?tz=UTC', 'engineer');
+    await spendShown(page, own.totals.cost_usd);
+
+    // Their overview is their own usage; the team filter is not theirs to use.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Your usage');
+    await spendShown(page, own.totals.cost_usd);
+    expect(await page.locator('select[name="team"]').isDisabled()).toBe(true);
+    await shot(page, 'overview-engineer');
+    await context.close();
+  });
+
+  it('integrity, budgets and ROI say what they will show, with no numbers', async () => {
+    const { context, page } = await signedIn(server.tokens.admin!);
+    for (const [path, name] of [
+      ['/integrity', 'Integrity'],
+      ['/budgets', 'Budgets'],
+      ['/roi', 'ROI'],
+    ] as const) {
+      await page.getByRole('link', { name, exact: true }).click();
+      const section = page.locator(`[data-planned="${path}"]`);
+      await section.waitFor();
+      expect(await section.textContent()).toContain('Not available yet');
+      expect(await page.locator('[data-tile], table, .chart').count()).toBe(0);
+      await shot(page, path.slice(1));
+    }
+    await context.close();
+  });
+});
