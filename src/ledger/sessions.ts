@@ -24,6 +24,11 @@ export interface SessionSummary {
   outputTokens: number;
   /** Human prompts typed in the session. */
   prompts: number;
+  /**
+   * Distinct similarity fingerprints of those prompts (sources/fingerprint.ts), sorted; never the
+   * text. Optional: readers and generators that do not need near-duplicate detection omit it.
+   */
+  promptFingerprints?: string[];
   toolUses: number;
   /** Tool uses that edited files (Edit, Write, MultiEdit, apply_patch, NotebookEdit …). */
   edits: number;

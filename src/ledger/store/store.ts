@@ -122,6 +122,11 @@ export interface WorkQuery extends TimeWindow {
 
 export interface SessionQuery extends TimeWindow {
   personId?: string;
+  /**
+   * Fill `promptFingerprints` (for near-duplicate prompt detection). Off by default: at a large
+   * organisation's million sessions the strings cost hundreds of MB the value model never reads.
+   */
+  promptFingerprints?: boolean;
 }
 
 export interface WorkWriteResult {

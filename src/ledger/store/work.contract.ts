@@ -269,7 +269,14 @@ export function runWorkStoreContract(name: string, open: () => Promise<Store>): 
               linesAdded: 0,
               linesRemoved: 0,
             }),
-            activityRecord({ sessionId: 's2', kind: 'prompt', name: null, linesAdded: 0, linesRemoved: 0 }),
+            activityRecord({
+              sessionId: 's2',
+              kind: 'prompt',
+              name: null,
+              promptFingerprint: 'f00dfeedf00dfeed',
+              linesAdded: 0,
+              linesRemoved: 0,
+            }),
           ],
         }),
       );
@@ -299,6 +306,13 @@ export function runWorkStoreContract(name: string, open: () => Promise<Store>): 
         unpricedCalls: 1,
         agentic: false,
       });
+      expect(s2!.promptFingerprints).toBeUndefined();
+      expect(await store.sessions({ personId: 'p2', promptFingerprints: true })).toMatchObject([
+        { sessionId: 's2', promptFingerprints: ['f00dfeedf00dfeed'] },
+      ]);
+      expect(
+        (await store.sessions({ personId: 'person-1', promptFingerprints: true }))[0]!.promptFingerprints,
+      ).toEqual([]);
       expect(await store.sessions({ personId: 'p2' })).toHaveLength(1);
       expect(await store.sessions({ since: t0 + 1_000 })).toMatchObject([
         { sessionId: 's1', calls: 1 },

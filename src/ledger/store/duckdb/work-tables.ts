@@ -234,6 +234,12 @@ export async function readSessionSummaries(
     ), a AS (
       SELECT session_id AS sid,
         CAST(count(*) FILTER (WHERE kind = 'prompt' AND NOT is_subagent) AS DOUBLE) AS prompts,
+        ${
+          query.promptFingerprints
+            ? `coalesce(string_agg(DISTINCT prompt_fingerprint, ' ')
+          FILTER (WHERE kind = 'prompt' AND NOT is_subagent AND prompt_fingerprint IS NOT NULL), '')`
+            : "''"
+        } AS fingerprints,
         CAST(count(*) FILTER (WHERE kind = 'tool_use') AS DOUBLE) AS tool_uses,
         CAST(count(*) FILTER (WHERE kind = 'tool_use' AND name IN (${sqlList(EDIT_TOOLS)})) AS DOUBLE) AS edits,
         CAST(coalesce(sum(lines_added), 0) AS DOUBLE) AS lines_added,
@@ -242,7 +248,8 @@ export async function readSessionSummaries(
         coalesce(string_agg(DISTINCT ref, ' ') FILTER (WHERE kind = 'pull_request' AND ref IS NOT NULL), '') AS prs
       FROM activity WHERE session_id IN (SELECT sid FROM u) GROUP BY session_id
     )
-    SELECT u.*, coalesce(a.prompts, 0) AS prompts, coalesce(a.tool_uses, 0) AS tool_uses,
+    SELECT u.*, coalesce(a.prompts, 0) AS prompts, coalesce(a.fingerprints, '') AS fingerprints,
+      coalesce(a.tool_uses, 0) AS tool_uses,
       coalesce(a.edits, 0) AS edits, coalesce(a.lines_added, 0) AS lines_added,
       coalesce(a.lines_removed, 0) AS lines_removed, coalesce(a.commits, '') AS commits, coalesce(a.prs, '') AS prs
     FROM u LEFT JOIN a ON a.sid = u.sid ORDER BY u.first_ts, u.sid`,
@@ -269,6 +276,7 @@ export async function readSessionSummaries(
       cacheWriteTokens: Number(r.cache_write_tokens),
       outputTokens: Number(r.output_tokens),
       prompts,
+      promptFingerprints: query.promptFingerprints ? words(r.fingerprints) : undefined,
       toolUses,
       edits,
       linesAdded: Number(r.lines_added),
