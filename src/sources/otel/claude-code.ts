@@ -8,7 +8,7 @@ import { type ActivityFields, activityDraft } from '../activity-draft.js';
 import { isGitCommitCommand } from '../claude-code/tool-results.js';
 import type { AttributeView } from './attributes.js';
 import type { Collector } from './collect.js';
-import { errorLabel, eventTime, promptFields, requiredCount } from './events.js';
+import { errorLabel, promptFields, requiredCount, sessionAndTime } from './events.js';
 import type { AttrMap, OtlpLogRecord } from './model.js';
 import { telemetryUsageDraft } from './usage-draft.js';
 
@@ -70,16 +70,9 @@ export function mapClaudeEvent(name: string, rec: OtlpLogRecord, view: Attribute
     out.ignore(`${event}: ${NOT_METERED.get(name) ?? 'unknown event'}`);
     return;
   }
-  const sessionId = view.text('session.id');
-  if (sessionId === null) {
-    out.reject(`${event}: no session.id`);
-    return;
-  }
-  const ts = eventTime(rec, view);
-  if (ts === null) {
-    out.reject(`${event}: no timestamp`);
-    return;
-  }
+  const at = sessionAndTime(event, rec, view, out);
+  if (at === null) return;
+  const { sessionId, ts } = at;
   if (kind === 'usage') apiRequest(event, sessionId, ts, view, out);
   else activity(event, kind, sessionId, ts, view, out);
 }

@@ -9,7 +9,7 @@ import { activityDraft } from '../activity-draft.js';
 import { toBuckets } from '../codex/usage.js';
 import type { AttributeView } from './attributes.js';
 import type { Collector } from './collect.js';
-import { eventTime, optionalCount, promptFields, requiredCount } from './events.js';
+import { optionalCount, promptFields, requiredCount, sessionAndTime } from './events.js';
 import type { OtlpLogRecord } from './model.js';
 import { telemetryUsageDraft } from './usage-draft.js';
 
@@ -37,16 +37,9 @@ export function mapCodexEvent(name: string, rec: OtlpLogRecord, view: AttributeV
     return;
   }
   // Early builds called the conversation `session.id` on some events.
-  const sessionId = view.text('conversation.id') ?? view.text('session.id');
-  if (sessionId === null) {
-    out.reject(`${event}: no conversation.id`);
-    return;
-  }
-  const ts = eventTime(rec, view);
-  if (ts === null) {
-    out.reject(`${event}: no timestamp`);
-    return;
-  }
+  const at = sessionAndTime(event, rec, view, out, ['conversation.id', 'session.id']);
+  if (at === null) return;
+  const { sessionId, ts } = at;
   if (isResponse) {
     responseCompleted(event, sessionId, ts, view, out);
     return;

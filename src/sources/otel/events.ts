@@ -92,6 +92,31 @@ export function eventTime(rec: OtlpLogRecord, view: AttributeView): number | nul
   return rec.timeMs ?? rec.observedMs;
 }
 
+/**
+ * The session and time every metered event needs, or null after rejecting the event for the one
+ * it lacks. `sessionKeys` are tried in order (Codex names the session `conversation.id`).
+ */
+export function sessionAndTime(
+  event: string,
+  rec: OtlpLogRecord,
+  view: AttributeView,
+  out: Collector,
+  sessionKeys: readonly string[] = ['session.id'],
+): { sessionId: string; ts: number } | null {
+  let sessionId: string | null = null;
+  for (const key of sessionKeys) if (sessionId === null) sessionId = view.text(key);
+  if (sessionId === null) {
+    out.reject(`${event}: no ${sessionKeys[0]}`);
+    return null;
+  }
+  const ts = eventTime(rec, view);
+  if (ts === null) {
+    out.reject(`${event}: no timestamp`);
+    return null;
+  }
+  return { sessionId, ts };
+}
+
 /** What the tools write instead of the prompt when prompt logging is off. */
 const REDACTED = new Set(['<REDACTED>', '[REDACTED]', 'REDACTED']);
 

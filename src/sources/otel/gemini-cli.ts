@@ -9,7 +9,7 @@ import { type ActivityFields, activityDraft } from '../activity-draft.js';
 import { readTokens } from '../gemini-cli/messages.js';
 import { type AttributeView, toCount } from './attributes.js';
 import type { Collector } from './collect.js';
-import { errorLabel, eventTime, optionalCount, promptFields, requiredCount } from './events.js';
+import { errorLabel, optionalCount, promptFields, requiredCount, sessionAndTime } from './events.js';
 import type { AttrValue, OtlpLogRecord } from './model.js';
 import { telemetryUsageDraft } from './usage-draft.js';
 
@@ -52,16 +52,9 @@ export function mapGeminiEvent(name: string, rec: OtlpLogRecord, view: Attribute
     out.ignore(`${event}: ${NOT_METERED.get(name) ?? 'unknown event'}`);
     return;
   }
-  const sessionId = view.text('session.id');
-  if (sessionId === null) {
-    out.reject(`${event}: no session.id`);
-    return;
-  }
-  const ts = eventTime(rec, view);
-  if (ts === null) {
-    out.reject(`${event}: no timestamp`);
-    return;
-  }
+  const at = sessionAndTime(event, rec, view, out);
+  if (at === null) return;
+  const { sessionId, ts } = at;
   if (kind === 'usage') apiResponse(event, sessionId, ts, view, out);
   else activity(kind, sessionId, ts, view, out);
 }
