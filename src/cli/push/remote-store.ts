@@ -80,6 +80,10 @@ export class RemoteStore implements Store {
 
   async setMeta(_key: string, _value: string): Promise<void> {}
 
+  async metaWithPrefix(_prefix: string): Promise<Map<string, string>> {
+    return new Map();
+  }
+
   async *usageForPricing(_batchSize: number): AsyncIterable<PricingRow[]> {}
 
   async updateCosts(rows: CostUpdate[]): Promise<void> {

@@ -658,6 +658,22 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(await store.getMeta('price_version')).toBe('v2');
         expect(await store.getMeta('other')).toBe('');
       });
+
+      it('lists metadata by key prefix, taking the prefix literally', async () => {
+        await store.setMeta('budget:a', '{"a":1}');
+        await store.setMeta('budget:b', '{"b":2}');
+        await store.setMeta('budget%c', 'wildcard');
+        await store.setMeta('budgets', 'not under the prefix');
+        await store.setMeta('alert:x', 'other kind');
+        expect(await store.metaWithPrefix('budget:')).toEqual(
+          new Map([
+            ['budget:a', '{"a":1}'],
+            ['budget:b', '{"b":2}'],
+          ]),
+        );
+        expect([...(await store.metaWithPrefix('budget%')).keys()]).toEqual(['budget%c']);
+        expect((await store.metaWithPrefix('nothing:')).size).toBe(0);
+      });
     });
 
     describe('pricing', () => {

@@ -201,5 +201,11 @@ export interface Store {
   /** Key/value metadata (price table version in use, schema version …). */
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /**
+   * Every metadata entry whose key starts with `prefix`, keyed by the full key. Small governance
+   * state (budgets defined over the API, alert history, flag reviews) lives here so that it is
+   * shared by every server on one ledger, whatever its engine.
+   */
+  metaWithPrefix(prefix: string): Promise<Map<string, string>>;
   close(): Promise<void>;
 }

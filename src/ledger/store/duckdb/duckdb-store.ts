@@ -983,6 +983,18 @@ class DuckDbStore implements Store {
     });
   }
 
+  metaWithPrefix(prefix: string): Promise<Map<string, string>> {
+    return this.exclusive(async () => {
+      // starts_with, not LIKE: a prefix may hold `%` or `_`.
+      const reader = await this.connection.runAndReadAll(
+        'SELECT key, value FROM meta WHERE starts_with(key, $prefix) ORDER BY key',
+        { prefix },
+        { prefix: VARCHAR },
+      );
+      return new Map(reader.getRows().map(([key, value]) => [String(key), String(value)]));
+    });
+  }
+
   setMeta(key: string, value: string): Promise<void> {
     return this.exclusive(async () => {
       this.assertWritable();
