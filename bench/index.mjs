@@ -4,6 +4,7 @@
 //   git               a 100,000-commit repository vs plain `git log`          (bench/git.mjs)
 //   board             value model and leaderboard at 5,000 engineers × a year (bench/board.mjs)
 //   server            OTLP ingest rate, latency and a kill -9 crash test      (bench/server.mjs)
+//   dashboard         web dashboard at 5,000 engineers: first render, payloads (bench/dashboard.mjs)
 //   all               each in turn, with its defaults
 // Options after the part go to that benchmark, e.g. `npm run bench -- git --commits 20000`.
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ const PARTS = {
   git: ['git.mjs'],
   board: ['board.mjs'],
   server: ['server.mjs'],
+  dashboard: ['dashboard.mjs'],
 };
 
 const [first, ...rest] = process.argv.slice(2);

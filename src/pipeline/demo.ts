@@ -4,11 +4,12 @@
  * runs on the demo with `--config <dir>/config.json`.
  * @module
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { toPeopleFile } from '../ledger/people/serialize.js';
 import type { ActivityRecord, UsageRecord } from '../ledger/records.js';
 import { openDuckDbStore } from '../ledger/store/duckdb/index.js';
+import { appendTokenFile, generateToken, hashToken, readTokenFile } from '../server/auth/tokens.js';
 import { type DemoOrgOptions, generateDemoOrg } from '../synthetic/demo-org/index.js';
 import { ingestWork } from './ingest-work.js';
 
@@ -16,12 +17,20 @@ const DEMO_WRITE_RECORDS = 100_000;
 
 /** Marks a directory as the demo's own, so a rebuild may clear it and nothing else is ever cleared. */
 const MARKER = '.tokenyield-demo';
+/** Written last: a directory without it holds a build that did not finish. */
+const BUILT = 'demo.json';
+/** The name of the admin token `demo --serve` creates. */
+export const DEMO_ADMIN_TOKEN = 'demo-admin';
 
 export interface DemoBuild {
   dir: string;
   config: string;
   ledger: string;
   peopleFile: string;
+  /** The demo's own tokens file (the config's `server.tokensFile`), never ~/.tokenyield's. */
+  tokensFile: string;
+  /** What it was built with. */
+  options: Omit<DemoOrgOptions, 'gitDir'>;
   people: number;
   teams: number;
   usageRecords: number;
@@ -60,13 +69,14 @@ export async function buildDemo(
   const ledger = join(dir, 'ledger.duckdb');
   const peoplePath = join(dir, 'people.json');
   const configPath = join(dir, 'config.json');
+  const tokensFile = join(dir, 'tokens.json');
 
   onProgress?.('generating the organisation and its git repositories');
   const org = generateDemoOrg({ ...options, gitDir });
   writeFileSync(peoplePath, `${JSON.stringify(toPeopleFile(org.people, org.teams), null, 2)}\n`);
   writeFileSync(
     configPath,
-    `${JSON.stringify({ ledger, people: peoplePath, outcomes: { git: [gitDir] } }, null, 2)}\n`,
+    `${JSON.stringify({ ledger, people: peoplePath, outcomes: { git: [gitDir] }, server: { tokensFile } }, null, 2)}\n`,
   );
 
   const store = await openDuckDbStore({ path: ledger });
@@ -103,11 +113,13 @@ export async function buildDemo(
   } finally {
     await store.close();
   }
-  return {
+  const build: DemoBuild = {
     dir,
     config: configPath,
     ledger,
     peopleFile: peoplePath,
+    tokensFile,
+    options,
     people: org.people.length,
     teams: org.teams.length,
     usageRecords,
@@ -116,4 +128,29 @@ export async function buildDemo(
     gitRepositories: org.gitRepos.map((r) => r.repo),
     seconds: (performance.now() - started) / 1000,
   };
+  writeFileSync(join(dir, BUILT), `${JSON.stringify(build, null, 2)}\n`);
+  return build;
+}
+
+/** The demo already built in `dirGiven`, or null when there is none or its build did not finish. */
+export function existingDemo(dirGiven: string): DemoBuild | null {
+  const dir = resolve(dirGiven);
+  if (!existsSync(join(dir, MARKER)) || !existsSync(join(dir, BUILT))) return null;
+  try {
+    const build = JSON.parse(readFileSync(join(dir, BUILT), 'utf8')) as DemoBuild;
+    return existsSync(build.ledger) && existsSync(build.config) ? build : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Gives the demo an admin token when its tokens file has none, and returns it (it is stored
+ * hashed, so this is the only time it can be shown); null when one already exists.
+ */
+export function ensureDemoAdminToken(tokensFile: string): string | null {
+  if (readTokenFile(tokensFile).some((t) => t.role === 'admin')) return null;
+  const secret = generateToken();
+  appendTokenFile(tokensFile, { name: DEMO_ADMIN_TOKEN, role: 'admin', hash: hashToken(secret) });
+  return secret;
 }

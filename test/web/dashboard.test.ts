@@ -215,6 +215,33 @@ describe.skipIf(!haveChromium)('web dashboard (Chromium, demo organisation)', ()
     await context.close();
   });
 
+  /** The table's header and raw cell values as shown, in the order shown. */
+  async function tableShown(page: Page, name: string): Promise<{ header: string[]; rows: string[][] }> {
+    return page.locator(`table[data-table="${name}"]`).evaluate((t) => ({
+      header: [...t.querySelectorAll('thead th')].map((th) => th.textContent?.replace(/ [▲▼]$/, '') ?? ''),
+      rows: [...t.querySelectorAll('tbody tr')].map((tr) =>
+        [...tr.querySelectorAll('td')].map((td) => td.getAttribute('data-value') ?? ''),
+      ),
+    }));
+  }
+
+  /** Clicks the table's Export CSV and checks the file holds exactly the table shown. */
+  async function csvEqualsTable(page: Page, name: string): Promise<string[][]> {
+    const table = page.locator(`table[data-table="${name}"]`);
+    const shown = await tableShown(page, name);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('.table-block', { has: table }).getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${name}.csv`);
+    const file = join(demoDir, `${name}.csv`);
+    await download.saveAs(file);
+    const records = parse(readFileSync(file, 'utf8')) as string[][];
+    expect(records[0]).toEqual(shown.header);
+    expect(records.slice(1)).toEqual(shown.rows);
+    return shown.rows;
+  }
+
   it('exports the teams table as CSV with exactly the rows shown', async () => {
     const { context, page } = await signedIn(server.tokens.admin!);
     const table = page.locator('table[data-table="teams"]');
@@ -222,23 +249,7 @@ describe.skipIf(!haveChromium)('web dashboard (Chromium, demo organisation)', ()
     await expect
       .poll(() => table.locator('tbody tr td').nth(3).getAttribute('data-value'), { timeout: 90_000 })
       .not.toBe('');
-    const shown = await table.evaluate((t) => ({
-      header: [...t.querySelectorAll('thead th')].map((th) => th.textContent?.replace(/ [▲▼]$/, '') ?? ''),
-      rows: [...t.querySelectorAll('tbody tr')].map((tr) =>
-        [...tr.querySelectorAll('td')].map((td) => td.getAttribute('data-value') ?? ''),
-      ),
-    }));
-    expect(shown.rows.length).toBe(4);
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.locator('.table-block', { has: table }).getByRole('button', { name: 'Export CSV' }).click(),
-    ]);
-    expect(download.suggestedFilename()).toBe('teams.csv');
-    const file = join(demoDir, 'teams.csv');
-    await download.saveAs(file);
-    const records = parse(readFileSync(file, 'utf8')) as string[][];
-    expect(records[0]).toEqual(shown.header);
-    expect(records.slice(1)).toEqual(shown.rows);
+    expect((await csvEqualsTable(page, 'teams')).length).toBe(4);
     await context.close();
   });
 
@@ -318,6 +329,121 @@ describe.skipIf(!haveChromium)('web dashboard (Chromium, demo organisation)', ()
     await spendShown(page, own.totals.cost_usd);
     expect(await page.locator('select[name="team"]').isDisabled()).toBe(true);
     await shot(page, 'overview-engineer');
+    await context.close();
+  });
+
+  /** Raw values of one column, keyed by another, once the table has `rows` rows. */
+  async function columnBy(page: Page, name: string, key: number, column: number) {
+    const shown = await tableShown(page, name);
+    return Object.fromEntries(shown.rows.map((r) => [r[key], r[column]]));
+  }
+
+  it('overview asks the value API for no people: the answer stays small at any headcount', async () => {
+    const { context, page } = await signedIn(server.tokens.admin!);
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/value') asked.push(r.url());
+    });
+    await page.goto(server.url);
+    await page.locator('[data-tile="nd"]').waitFor();
+    expect(asked.length).toBeGreaterThan(0);
+    for (const url of asked) expect(new URL(url).searchParams.get('people')).toBe('none');
+    await context.close();
+  });
+
+  it('teams page: every team with spend and outcomes equal to the API, one team with its members', async () => {
+    const { context, page } = await signedIn(server.tokens.admin!);
+    await page.getByRole('link', { name: 'Teams', exact: true }).click();
+    expect(new URL(page.url()).pathname).toBe('/teams');
+    const value = await api<{
+      teams: { scope: { team: string }; spend: { costUsd: number }; nd: { nd: number } }[];
+    }>('/api/v1/value?people=none');
+    const teams = await api<{ teams: { id: string }[] }>('/api/v1/teams');
+    const list = page.locator('table[data-table="teams-list"]');
+    await expect.poll(() => list.locator('tbody tr').count(), { timeout: 90_000 }).toBe(teams.teams.length);
+    // Columns: team, id, members, readable, spend, sessions, shipped, durable, ND …
+    await expect
+      .poll(() => columnBy(page, 'teams-list', 1, 4), { timeout: 90_000 })
+      .toEqual(Object.fromEntries(value.teams.map((t) => [t.scope.team, String(t.spend.costUsd)])));
+    expect(await columnBy(page, 'teams-list', 1, 8)).toEqual(
+      Object.fromEntries(value.teams.map((t) => [t.scope.team, String(t.nd.nd)])),
+    );
+    await csvEqualsTable(page, 'teams-list');
+    await shot(page, 'teams');
+
+    await list.getByRole('link', { name: 'Payments' }).click();
+    expect(new URL(page.url()).pathname).toBe('/teams/payments');
+    const daily = await api<DailyAnswer>('/api/v1/reports/daily?tz=UTC&team=payments');
+    await spendShown(page, daily.totals.cost_usd);
+    const detail = await api<{ people: { id: string }[] }>('/api/v1/teams/payments');
+    const teamValue = await api<{
+      teams: { nd: { nd: number } }[];
+      people: { scope: { personId: string }; spend: { costUsd: number } }[];
+    }>('/api/v1/value?team=payments');
+    await expect
+      .poll(() => page.locator('[data-tile="nd"]').getAttribute('data-value'))
+      .toBe(String(teamValue.teams[0]!.nd.nd));
+    const members = page.locator('table[data-table="team-payments-members"] tbody tr');
+    expect(await members.count()).toBe(detail.people.length);
+    // Columns: person, e-mail, team today, spend …; e-mails are the demo's person ids.
+    const spendByEmail = await columnBy(page, 'team-payments-members', 1, 3);
+    for (const p of teamValue.people)
+      if (p.scope.personId in spendByEmail)
+        expect(spendByEmail[p.scope.personId]).toBe(String(p.spend.costUsd));
+    await csvEqualsTable(page, 'team-payments-members');
+    await expect.poll(() => drawnCharts(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    await shot(page, 'team');
+    await context.close();
+  });
+
+  it('tools page: spend, calls and tokens by tool and by model equal to the API, filtered by tool', async () => {
+    const { context, page } = await signedIn(server.tokens.admin!);
+    await page.getByRole('link', { name: 'Tools', exact: true }).click();
+    const tools = await api<{
+      rows: { tool: string; cost_usd: number; calls: number }[];
+      totals: { cost_usd: number };
+    }>('/api/v1/tools');
+    const models = await api<{ rows: { model: string; cost_usd: number }[] }>('/api/v1/reports/model?tz=UTC');
+    expect(tools.rows.length).toBeGreaterThan(1);
+    await spendShown(page, tools.totals.cost_usd);
+    // Columns: tool, calls, input, output, cache read, cache write, total tokens, spend …
+    await expect
+      .poll(() => columnBy(page, 'tools', 0, 7), { timeout: 90_000 })
+      .toEqual(Object.fromEntries(tools.rows.map((r) => [r.tool, String(r.cost_usd)])));
+    expect(await columnBy(page, 'tools', 0, 1)).toEqual(
+      Object.fromEntries(tools.rows.map((r) => [r.tool, String(r.calls)])),
+    );
+    // Columns: model, tools, calls, …, spend (9th).
+    expect(await columnBy(page, 'models', 0, 8)).toEqual(
+      Object.fromEntries(models.rows.map((r) => [r.model, String(r.cost_usd)])),
+    );
+    await expect.poll(() => drawnCharts(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    await csvEqualsTable(page, 'tools');
+    await csvEqualsTable(page, 'models');
+    await shot(page, 'tools');
+
+    await page.locator('select[name="tool"]').selectOption('codex');
+    const codex = await api<{ totals: { cost_usd: number } }>('/api/v1/tools?tool=codex');
+    await spendShown(page, codex.totals.cost_usd);
+    await expect.poll(() => page.locator('table[data-table="tools"] tbody tr').count()).toBe(1);
+    await context.close();
+  });
+
+  it('an engineer sees team names and sizes only, and the API’s refusal on a team’s page', async () => {
+    const { context, page } = await signedIn(server.tokens.engineer!);
+    await page.getByRole('link', { name: 'Teams', exact: true }).click();
+    await page.locator('[data-notice="engineer"]').waitFor();
+    // Spend column empty: the API gives an engineer no team's numbers.
+    const spend = await columnBy(page, 'teams-list', 1, 4);
+    expect(Object.values(spend).every((v) => v === '')).toBe(true);
+    await page.goto(`${server.url}/teams/payments`);
+    const refused = page.locator('[data-page="team"][data-refused="true"]');
+    await refused.getByRole('alert').waitFor();
+    expect(await refused.getByRole('alert').textContent()).toContain(
+      'An engineer token reads only its own person, not a team.',
+    );
+    expect(await page.locator('[data-tile], table').count()).toBe(0);
+    await shot(page, 'team-refused');
     await context.close();
   });
 

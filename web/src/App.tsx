@@ -13,6 +13,8 @@ import { Overview } from './pages/Overview.js';
 import { Person } from './pages/Person.js';
 import { PLANNED, Planned } from './pages/Planned.js';
 import { SignIn } from './pages/SignIn.js';
+import { TeamPage, Teams } from './pages/Teams.js';
+import { Tools } from './pages/Tools.js';
 import { useLocation } from './router.js';
 import { describeScope, type Session, SessionContext } from './session.js';
 import type { Me, Team, UserMe } from './types.js';
@@ -92,6 +94,8 @@ function Shell({ session }: { session: Session }) {
   const nav: { to: string; label: string }[] = [
     { to: '/', label: 'Overview' },
     { to: '/board', label: 'Board' },
+    { to: '/teams', label: 'Teams' },
+    { to: '/tools', label: 'Tools' },
     ...(own ? [{ to: `/people/${encodeURIComponent(own)}`, label: 'My page' }] : []),
     ...PLANNED.map((p) => ({ to: p.path, label: p.title })),
   ];
@@ -101,7 +105,13 @@ function Shell({ session }: { session: Session }) {
         <span className="brand">tokenyield</span>
         <nav aria-label="Pages">
           {nav.map((n) => (
-            <Link key={n.to} to={n.to} className={path === n.to ? 'active' : undefined}>
+            <Link
+              key={n.to}
+              to={n.to}
+              className={
+                path === n.to || (n.to !== '/' && path.startsWith(`${n.to}/`)) ? 'active' : undefined
+              }
+            >
               {n.label}
             </Link>
           ))}
@@ -125,6 +135,10 @@ function Shell({ session }: { session: Session }) {
 function Page({ path }: { path: string }) {
   if (path === '/' || path === '/index.html') return <Overview />;
   if (path === '/board') return <Board />;
+  if (path === '/teams') return <Teams />;
+  if (path === '/tools') return <Tools />;
+  const team = /^\/teams\/([^/]+)$/.exec(path);
+  if (team) return <TeamPage id={decodeURIComponent(team[1]!)} />;
   const person = /^\/people\/([^/]+)$/.exec(path);
   if (person) return <Person id={decodeURIComponent(person[1]!)} />;
   const planned = PLANNED.find((p) => p.path === path);

@@ -5,7 +5,7 @@
  */
 import type { ChartOption } from './components/Chart.js';
 import { formatShare, formatUsd } from './format.js';
-import type { BoardEntry, DailyReport, ModelReport, ValueSummary } from './types.js';
+import type { BoardEntry, DailyReport, ModelReport, ToolBreakdown, ValueSummary } from './types.js';
 
 const TOOL_COLOURS: Record<string, string> = {
   'claude-code': '#d97757',
@@ -63,6 +63,37 @@ export function modelSpendChart(report: ModelReport): ChartOption {
             color: r.tools.length === 1 ? (TOOL_COLOURS[r.tools[0]!] ?? OTHER_COLOUR) : OTHER_COLOUR,
           },
         })),
+      },
+    ],
+  };
+}
+
+/** Spend per tool, and beside it the spend of the tool's sessions that became agent work units. */
+export function toolSpendChart(breakdown: ToolBreakdown): ChartOption {
+  const rows = [...breakdown.rows].reverse();
+  return {
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v) => (typeof v === 'number' ? formatUsd(v) : String(v)),
+    },
+    legend: { bottom: 0 },
+    grid: { left: 110, right: 24, top: 8, bottom: 56 },
+    xAxis: { type: 'value', name: 'USD', axisLabel: { formatter: usdAxisLabel } },
+    yAxis: { type: 'category', data: rows.map((r) => r.tool) },
+    series: [
+      {
+        name: 'Spend (calls in range)',
+        type: 'bar',
+        data: rows.map((r) => ({
+          value: r.cost_usd,
+          itemStyle: { color: TOOL_COLOURS[r.tool] ?? OTHER_COLOUR },
+        })),
+      },
+      {
+        name: 'Spend of sessions with a durable outcome',
+        type: 'bar',
+        data: rows.map((r) => r.outcomes?.outcomes.durable.costUsd ?? 0),
+        itemStyle: { color: '#2e9e6a' },
       },
     ],
   };

@@ -201,3 +201,44 @@ export interface Explanation {
   deployments: ExplainDeployment[];
   sessions: ExplainSession[];
 }
+
+export const SESSION_OUTCOMES = [
+  'durable',
+  'not_counted',
+  'not_durable',
+  'in_review',
+  'not_shipped',
+  'never_committed',
+  'no_edits',
+] as const;
+export type SessionOutcome = (typeof SESSION_OUTCOMES)[number];
+
+/** `GET /api/v1/tools`: one row per AI tool. */
+export interface ToolRow extends UsageTotals {
+  tool: string;
+  models: string[];
+  outcomes: {
+    sessions: number;
+    costUsd: number;
+    unpricedCalls: number;
+    attempted: number;
+    agentWorkUnits: number;
+    successRate: number | null;
+    costPerAgentWorkUnit: number | null;
+    outcomes: Record<SessionOutcome, { sessions: number; costUsd: number }>;
+  } | null;
+}
+
+export interface ToolBreakdown {
+  since: string | null;
+  until: string | null;
+  rows: ToolRow[];
+  totals: UsageTotals;
+  unpriced_models: string[];
+}
+
+/** `GET /api/v1/teams/{id}`: members and managers only when the caller may read the team. */
+export interface TeamDetail extends Team {
+  managers?: { id: string; name: string }[];
+  people?: PersonRow[];
+}

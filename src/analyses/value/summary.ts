@@ -107,13 +107,20 @@ export interface ValueSummaries {
 }
 
 /** The org, every team and every person seen in the window, from a single pass over the model. */
-export function valueSummaries(model: ValueModel, window: Window = ALL_TIME): ValueSummaries {
+export function valueSummaries(
+  model: ValueModel,
+  window: Window = ALL_TIME,
+  options: { people?: boolean } = {},
+): ValueSummaries {
   const { accs, slots } = aggregate(model, window, 'all');
   const heads = headcounts(model, slots);
   const teams: ValueSummary[] = [];
   const people: ValueSummary[] = [];
   let org: ValueSummary | undefined;
   for (const a of accs.values()) {
+    // Thousands of person summaries cost more than the org's and the teams' together: skip them
+    // when the caller will not send them.
+    if (a.scope.kind === 'person' && options.people === false) continue;
     const s = summarise(model, a, window, slots, heads);
     if (a.scope.kind === 'org') org = s;
     else if (a.scope.kind === 'team') teams.push(s);

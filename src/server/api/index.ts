@@ -15,6 +15,7 @@ import { peopleRoutes } from './people.js';
 import { reportRoutes } from './reports.js';
 import { ApiError, type ApiRoute, parseParams } from './route.js';
 import { teamRoutes } from './teams.js';
+import { toolRoutes } from './tools.js';
 import { valueRoutes } from './value.js';
 
 /** Every REST route; `/people/unresolved` precedes `/people/{id}` so it is not taken for an id. */
@@ -25,6 +26,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...boardRoutes,
   ...peopleRoutes,
   ...teamRoutes,
+  ...toolRoutes,
 ];
 
 /** `/a/{b}` → `/a/:b`. */

@@ -84,6 +84,20 @@ describe('GET /api/v1/value', () => {
     });
   });
 
+  it('leaves the people out with people=none, keeping the org and teams', async () => {
+    const full = await value('', 'admin');
+    const { status, body } = await value('?people=none', 'admin');
+    expect(status).toBe(200);
+    expect(body.people).toEqual([]);
+    expect(body.org).toEqual(full.body.org);
+    expect(body.teams).toEqual(full.body.teams);
+    expect((await value('?people=all', 'admin')).body).toEqual(full.body);
+    const manager = await value('?people=none&since=2026-01-01&until=2026-12-31', 'carol');
+    expect(spendOf(manager.body.teams)).toEqual({ platform: 4.75 });
+    expect(manager.body.people).toEqual([]);
+    expect((await server.request('/api/v1/value?people=some')).status).toBe(400);
+  });
+
   it('names bad parameters', async () => {
     for (const [query, param] of [
       ['?since=03/01/2026', 'since'],

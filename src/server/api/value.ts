@@ -10,6 +10,9 @@ import { checkOrder, peopleScope, type Span, userOf } from './scope.js';
 
 const DAY_MS = 86_400_000;
 
+/** Whether `GET /value` lists people: `all` (the default, as before) or `none`. */
+export const VALUE_PEOPLE = ['all', 'none'] as const;
+
 /** Inclusive UTC days as the half-open window the value analyses take (as `tokenyield value` does). */
 export function utcWindow(since: string | undefined, until: string | undefined): Window {
   checkOrder(since, until);
@@ -42,8 +45,23 @@ export const valueRoutes: ApiRoute[] = [
     description:
       'Summaries as `tokenyield value --json`. An engineer gets their own; a manager their teams and their ' +
       'people; an admin the org, every team and every person. Days are UTC.',
-    params: [...WINDOW_PARAMS, TEAM_PARAM, PERSON_PARAM],
-    response: '`{ org, teams, people }`: value summaries (org is null unless an admin asked for everything).',
+    params: [
+      ...WINDOW_PARAMS,
+      TEAM_PARAM,
+      PERSON_PARAM,
+      {
+        name: 'people',
+        in: 'query',
+        type: 'string',
+        enum: VALUE_PEOPLE,
+        description:
+          '`all` (default): a summary for every person in scope; `none`: `people` is empty, only the org and ' +
+          'team summaries are sent. An unscoped admin request lists everyone (megabytes at thousands of ' +
+          'people): dashboards ask for `none`.',
+      },
+    ],
+    response:
+      '`{ org, teams, people }`: value summaries (org is null unless an admin asked for everything; people is empty with `people=none`).',
     errors: [403, 404],
     async handler(c, params, ctx) {
       const user = userOf(c);
@@ -55,7 +73,8 @@ export const valueRoutes: ApiRoute[] = [
         span: spanOfWindow(window),
         action: 'value',
       });
-      const all = valueSummaries(await ctx.valueModel(), window);
+      const withPeople = params.string('people') !== 'none';
+      const all = valueSummaries(await ctx.valueModel(), window, { people: withPeople });
       const people = scope.personIds ? new Set(scope.personIds) : undefined;
       const teams = scope.teams ? new Set(scope.teams) : undefined;
       const answer: ValueAnswer = {

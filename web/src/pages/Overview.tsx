@@ -33,7 +33,14 @@ export function Overview() {
   const usageQuery = { since: f.since, until: f.until, tz: 'UTC', team: f.team, tool: f.tool };
   const daily = useApi<DailyReport>('/api/v1/reports/daily', usageQuery);
   const models = useApi<ModelReport>('/api/v1/reports/model', usageQuery);
-  const value = useApi<ValueAnswer>('/api/v1/value', { since: f.since, until: f.until, team: f.team });
+  // The overview shows the org and its teams, never a list of people: `people=none` keeps the
+  // answer small at any headcount. An engineer's answer is their own summary, which is the headline.
+  const value = useApi<ValueAnswer>('/api/v1/value', {
+    since: f.since,
+    until: f.until,
+    team: f.team,
+    people: session.me.role === 'engineer' ? undefined : 'none',
+  });
 
   return (
     <section data-page="overview">

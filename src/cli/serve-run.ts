@@ -1,0 +1,90 @@
+/**
+ * Runs `tokenyield serve` until SIGINT or SIGTERM: the one start-up path shared by `serve` and
+ * `demo --serve`, so the demo's server is the real one (same settings, reloads and shutdown).
+ * @module
+ */
+import type { RunningServer } from '../server/serve.js';
+import { resolveServerSettings, type ServerSettings } from '../server/settings.js';
+import type { CommandContext } from './context.js';
+import { CliError } from './errors.js';
+
+export interface ServeFlags {
+  port?: number;
+  host?: string;
+  /** Overrides the configured tokens file (the demo keeps its tokens in its own directory). */
+  tokensFile?: string;
+}
+
+export function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be 0–65535');
+  return port;
+}
+
+export function serverSettingsOf(ctx: CommandContext, flags: ServeFlags): ServerSettings {
+  const settings = resolveServerSettings({
+    config: ctx.config.server,
+    env: process.env,
+    home: ctx.home,
+    dbPath: ctx.dbPath,
+    flags: { port: flags.port, host: flags.host },
+    expand: ctx.expand,
+  });
+  return flags.tokensFile ? { ...settings, tokensFile: flags.tokensFile } : settings;
+}
+
+/**
+ * Opens the ledger, starts the server, calls `announce` once it listens, and resolves after a
+ * signal has stopped it (in-flight requests finished, accepted batches committed).
+ */
+export async function serveUntilStopped(
+  ctx: CommandContext,
+  flags: ServeFlags,
+  announce: (server: RunningServer, settings: ServerSettings) => void,
+): Promise<void> {
+  const settings = serverSettingsOf(ctx, flags);
+  // Loaded on demand, like the ledger: commands that never serve should not pay for the server.
+  const { createPeopleSource } = await import('../server/people-source.js');
+  const { startServer } = await import('../server/serve.js');
+  const directory = createPeopleSource(ctx.peopleFile, (err) =>
+    process.stderr.write(`tokenyield: people file not reloaded, keeping the last good one: ${err.message}\n`),
+  );
+  const { openDuckDbStore } = await import('../ledger/store/duckdb/index.js');
+  const store = await openDuckDbStore({ path: ctx.dbPath });
+  const server = await startServer({
+    store,
+    settings,
+    directory,
+    priceBook: ctx.priceBook,
+    onTokensError: (err) =>
+      process.stderr.write(
+        `tokenyield: tokens file not reloaded, keeping the last good one: ${err.message}\n`,
+      ),
+  }).catch(async (err: NodeJS.ErrnoException) => {
+    await store.close();
+    if (err.code === 'EADDRINUSE')
+      throw new CliError(`Port ${settings.port} is in use; pick another with --port.`, 1);
+    throw err;
+  });
+  announce(server, settings);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stdout.write(`\n${signal}: finishing in-flight requests and committing accepted batches…\n`);
+      server.close().then(resolve, (err) => {
+        process.stderr.write(`tokenyield: shutdown failed: ${(err as Error).message}\n`);
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+/** The lines `tokenyield serve` prints once it listens. */
+export function announceServer(server: RunningServer, dbPath: string): void {
+  process.stdout.write(`tokenyield serving ${dbPath} on ${server.url}\n`);
+  process.stdout.write(`  Dashboard: ${server.url}/\n`);
+  process.stdout.write(`  OTLP/HTTP: ${server.url}/v1/logs, ${server.url}/v1/metrics\n`);
+  process.stdout.write(`  REST API:  ${server.url}/api/v1 (OpenAPI at /api/v1/openapi.json)\n`);
+}
