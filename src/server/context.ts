@@ -10,6 +10,7 @@ import type { Store } from '../ledger/store/store.js';
 import type { AuditLog } from './auth/audit.js';
 import type { Principal } from './auth/principal.js';
 import type { IngestWriter } from './ingest/writer.js';
+import type { ReadCache } from './read-cache.js';
 import type { SelfMetrics } from './self-metrics.js';
 import type { ServerSettings } from './settings.js';
 
@@ -21,8 +22,13 @@ export interface ServerContext {
   settings: ServerSettings;
   audit: AuditLog;
   metrics: SelfMetrics;
-  /** The value model of the ledger as last written; rebuilt on first use after a write. */
+  /**
+   * The value model of the ledger as last written; rebuilt on first use after a write (or, when
+   * it is slow to build, refreshed in the background while the last one answers: read-cache.ts).
+   */
   valueModel: () => Promise<ValueModel>;
+  /** Expensive reads kept per ledger generation and people-file version. */
+  readCache: ReadCache;
 }
 
 /** Hono environment: the authenticated caller, set by the auth middleware. */

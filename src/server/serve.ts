@@ -7,7 +7,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { valueModelFromStore } from '../analyses/value/index.js';
-import type { ValueModel } from '../analyses/value/model.js';
 import type { PeopleDirectory } from '../ledger/people/types.js';
 import type { PriceBook } from '../ledger/pricing/index.js';
 import type { Store } from '../ledger/store/store.js';
@@ -16,6 +15,7 @@ import { createAuditLog } from './auth/audit.js';
 import { createTokenSource, type TokenTable } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
 import { createIngestWriter } from './ingest/writer.js';
+import { createReadCache } from './read-cache.js';
 import { createSelfMetrics } from './self-metrics.js';
 import type { ServerSettings } from './settings.js';
 
@@ -37,23 +37,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Caches the value model per ledger generation and people-file version. */
-function valueModelCache(store: Store, directory: () => PeopleDirectory, generation: () => number) {
-  let cached: { key: string; model: Promise<ValueModel> } | undefined;
-  return () => {
-    const dir = directory();
-    const key = `${generation()}|${dir.version}`;
-    if (cached?.key !== key) {
-      const model = valueModelFromStore(store, dir);
-      cached = { key, model };
-      model.catch(() => {
-        if (cached?.model === model) cached = undefined;
-      });
-    }
-    return cached.model;
-  };
-}
-
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { store, settings } = options;
   let accepting = true;
@@ -68,6 +51,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     },
   });
   queued = () => writer.queuedRecords;
+  const readCache = createReadCache(() => `${writer.generation}|${options.directory().version}`, {
+    maxStaleMs: settings.maxStaleSeconds * 1000,
+  });
   const context: ServerContext = {
     store,
     writer,
@@ -76,8 +62,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     settings,
     audit: createAuditLog(settings.auditLog),
     metrics,
-    valueModel: valueModelCache(store, options.directory, () => writer.generation),
+    valueModel: async () =>
+      (await readCache.get('value-model', () => valueModelFromStore(store, options.directory()))).value,
+    readCache,
   };
+  // Built now rather than on the first page load: at thousands of engineers it takes tens of seconds.
+  context.valueModel().catch(() => {});
   const tokens = createTokenSource(settings.tokens, settings.tokensFile, options.onTokensError ?? (() => {}));
   const app = createApp(context, {
     tokens,

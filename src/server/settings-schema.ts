@@ -20,6 +20,11 @@ export const serverConfigSchema = z
     maxBodyBytes: z.number().int().min(1024).optional(),
     /** Records waiting to be committed before new requests get 429 (default 200,000). */
     maxQueuedRecords: z.number().int().min(1).optional(),
+    /**
+     * How old, in seconds, an answer that was slow to compute (over 1 s: the value model, reports
+     * at thousands of engineers) may be while it is refreshed after a write (default 60; 0 = always fresh).
+     */
+    maxStaleSeconds: z.number().int().min(0).optional(),
     /** Audit log of reads of other people's data (default: audit.jsonl beside the ledger). */
     auditLog: z.string().min(1).optional(),
     webhooks: z

@@ -17,6 +17,7 @@ export interface ServerSettings {
   minGroupSize: number;
   maxBodyBytes: number;
   maxQueuedRecords: number;
+  maxStaleSeconds: number;
   auditLog: string | null;
   githubSecret: string | null;
   genericSecret: string | null;
@@ -47,6 +48,7 @@ export function resolveServerSettings(input: SettingsInput): ServerSettings {
     minGroupSize: config.minGroupSize ?? 5,
     maxBodyBytes: config.maxBodyBytes ?? 16 * 1024 * 1024,
     maxQueuedRecords: config.maxQueuedRecords ?? 200_000,
+    maxStaleSeconds: config.maxStaleSeconds ?? 60,
     auditLog: config.auditLog ? expand(config.auditLog) : `${dbPath.replace(/\.duckdb$/, '')}.audit.jsonl`,
     githubSecret: env.TOKENYIELD_GITHUB_WEBHOOK_SECRET || config.webhooks?.githubSecret || null,
     genericSecret: env.TOKENYIELD_WEBHOOK_SECRET || config.webhooks?.genericSecret || null,

@@ -70,6 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     minGroupSize: 5,
     maxBodyBytes: 16 * 1024 * 1024,
     maxQueuedRecords: 200_000,
+    maxStaleSeconds: 60,
     auditLog: join(dir, 'audit.jsonl'),
     githubSecret: 'test-github-secret-0123456789',
     genericSecret: 'test-generic-secret-0123456789',

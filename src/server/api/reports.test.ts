@@ -5,6 +5,7 @@ import type { AuditEntry } from '../auth/audit.js';
 import type { Problem } from '../http/problem.js';
 import { ALICE, BOB, CAROL, DAN, ORG_TOKENS, orgUsage } from './fixtures.js';
 import type { ReportJson } from './report-json.js';
+import { AS_OF_HEADER } from './reports.js';
 
 let server: TestServer;
 
@@ -192,6 +193,32 @@ describe('authentication of the API', () => {
     ]) {
       const res = await server.request(path, { token: 'ingest' });
       expect(res.status, path).toBe(403);
+    }
+  });
+});
+
+describe('GET /api/v1/reports/{kind} after a write', () => {
+  it('answers a quick report from the ledger as just written, and says as of when', async () => {
+    const fresh = await startTestServer({ people: ORG_PEOPLE, tokens: ORG_TOKENS });
+    try {
+      const write = (usage: ReturnType<typeof orgUsage>) =>
+        fresh.server.context.writer.write({ usage, activity: [], checkpoints: [] });
+      const total = async () => {
+        const res = await fresh.request('/api/v1/reports/daily', { token: 'admin' });
+        const asOf = Date.parse(res.headers.get(AS_OF_HEADER) ?? '');
+        return { cost: ((await res.json()) as ReportJson).totals.cost_usd, asOf };
+      };
+      const before = Date.now();
+      await write(orgUsage().slice(0, 2));
+      const first = await total();
+      expect(first.cost).toBe(2);
+      expect(first.asOf).toBeGreaterThanOrEqual(before - 1000);
+      await write(orgUsage().slice(2));
+      const second = await total();
+      expect(second.cost).toBe(62.75);
+      expect(second.asOf).toBeGreaterThanOrEqual(first.asOf);
+    } finally {
+      await fresh.close();
     }
   });
 });

@@ -34,6 +34,9 @@ export const TEAM_PARAM: ParamSpec = {
     'Only the people who were members of this team in the window (managers: their teams; admins: any).',
 };
 
+/** The time of the ledger state an answer was computed from. */
+export const AS_OF_HEADER = 'X-Tokenyield-As-Of';
+
 export const reportRoutes: ApiRoute[] = [
   {
     method: 'get',
@@ -79,17 +82,22 @@ export const reportRoutes: ApiRoute[] = [
         action: `report.${kind}`,
       });
       const timeZone = params.string('tz') ?? 'UTC';
+      const query = {
+        kind,
+        timeZone,
+        since,
+        until,
+        tools: params.list('tool') as Tool[] | undefined,
+        personIds: scope.personIds,
+        personSpans: scope.personSpans,
+      };
       try {
-        const report = await usageReport(ctx.store, {
-          kind,
-          timeZone,
-          since,
-          until,
-          tools: params.list('tool') as Tool[] | undefined,
-          personIds: scope.personIds,
-          personSpans: scope.personSpans,
-        });
-        return c.json(reportJson(kind, report));
+        const answer = await ctx.readCache.get(`report:${JSON.stringify(query)}`, async () =>
+          reportJson(kind, await usageReport(ctx.store, query)),
+        );
+        // What the answer reflects: a slow report may come from before the latest writes (read-cache.ts).
+        c.header(AS_OF_HEADER, new Date(answer.asOf).toISOString());
+        return c.json(answer.value);
       } catch (err) {
         // Intl and the ledger's engine each keep a zone list; one may know a name the other does not.
         if (err instanceof Error && /time zone/i.test(err.message) && !(err instanceof ApiError))
