@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { alertsConfigSchema } from '../alerts/config.js';
 import { pricingConfigSchema } from '../ledger/pricing/index.js';
 import { serverConfigSchema } from '../server/settings-schema.js';
 
@@ -42,6 +43,8 @@ export const configSchema = z
       .optional(),
     /** `tokenyield serve`: listen address, tokens, webhook secrets, limits (docs/server.md). */
     server: serverConfigSchema.optional(),
+    /** Budget alert channels: Slack-compatible webhook, signed webhook, SMTP e-mail (docs/alerts.md). */
+    alerts: alertsConfigSchema.optional(),
   })
   .strict();
 
