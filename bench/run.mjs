@@ -3,7 +3,7 @@
 // Runs after `npm run build`: the generator comes from dist/, our CLI is bin/tokenyield.js.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -178,10 +178,12 @@ function measured(label, command, args, root, home) {
     }
   }
   const peakMiB = m.max_rss_kib === null ? null : m.max_rss_kib / 1024;
+  // CPU time (user + system, all threads): on a shared machine the steadier measure of work done.
+  const cpuSeconds = typeof m.user_s === 'number' ? m.user_s + m.sys_s : null;
   log(
-    `${label}: ${m.wall_ms === null ? '?' : (m.wall_ms / 1000).toFixed(2)} s, peak ${peakMiB === null ? '?' : peakMiB.toFixed(0)} MiB${error ? `, ERROR ${error}` : ''}`,
+    `${label}: ${m.wall_ms === null ? '?' : (m.wall_ms / 1000).toFixed(2)} s, CPU ${cpuSeconds === null ? '?' : cpuSeconds.toFixed(2)} s, peak ${peakMiB === null ? '?' : peakMiB.toFixed(0)} MiB${error ? `, ERROR ${error}` : ''}`,
   );
-  return { seconds: m.wall_ms === null ? null : m.wall_ms / 1000, peakMiB, report, error };
+  return { seconds: m.wall_ms === null ? null : m.wall_ms / 1000, cpuSeconds, peakMiB, report, error };
 }
 
 function median(xs) {
@@ -272,6 +274,8 @@ mkdirSync(home);
 const results = {
   date: new Date().toISOString(),
   machine: {
+    // 1-, 5- and 15-minute load averages when the run started: other work on the machine slows wall times.
+    loadAverage: loadavg(),
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
     memGiB: totalmem() / 1024 ** 3,
@@ -308,12 +312,19 @@ try {
   for (let i = 0; i < runs; i++)
     peerRuns.push(ccusageRun(ccusage, `ccusage run ${i + 1}/${runs}`, root, home));
   const peerSeconds = median(peerRuns.map((r) => r.seconds));
+  const peerCpu = median(peerRuns.map((r) => r.cpuSeconds));
   const peerPeak = median(peerRuns.map((r) => r.peakMiB));
   const peerReport = peerRuns.find((r) => r.report !== null)?.report ?? null;
   results.steps.ccusage = {
     seconds: peerSeconds,
+    cpuSeconds: peerCpu,
     peakMiB: peerPeak,
-    runs: peerRuns.map(({ seconds, peakMiB, error }) => ({ seconds, peakMiB, error })),
+    runs: peerRuns.map(({ seconds, cpuSeconds, peakMiB, error }) => ({
+      seconds,
+      cpuSeconds,
+      peakMiB,
+      error,
+    })),
   };
   results.checks.push(compareTotals('ccusage = truth', peerTotals(peerReport), truthTotals(truthBefore)));
 
@@ -407,12 +418,27 @@ try {
     }
   }
 
-  const rows = [['step', 'ours s', 'ccusage s', 'ours/ccusage', 'ours peak MiB', 'ccusage peak MiB']];
-  const row = (name, ours, peerS, peerM) => [
+  const rows = [
+    [
+      'step',
+      'ours s',
+      'ccusage s',
+      'ours/ccusage',
+      'ours CPU s',
+      'ccusage CPU s',
+      'CPU ratio',
+      'ours peak MiB',
+      'ccusage peak MiB',
+    ],
+  ];
+  const row = (name, ours, peerS, peerM, peerC) => [
     name,
     fmt(ours?.seconds),
     fmt(peerS),
     fmt(ratio(ours?.seconds, peerS), 3),
+    fmt(ours?.cpuSeconds),
+    fmt(peerC),
+    fmt(ratio(ours?.cpuSeconds, peerC), 3),
     fmt(ours?.peakMiB, 0),
     fmt(peerM, 0),
   ];
@@ -422,10 +448,19 @@ try {
       cold,
       peerSeconds,
       peerPeak,
+      peerCpu,
     ),
   );
-  rows.push(row('warm re-run', warm, peerSeconds, peerPeak));
-  rows.push(row('after append', appended, peerAfter?.seconds ?? null, peerAfter?.peakMiB ?? null));
+  rows.push(row('warm re-run', warm, peerSeconds, peerPeak, peerCpu));
+  rows.push(
+    row(
+      'after append',
+      appended,
+      peerAfter?.seconds ?? null,
+      peerAfter?.peakMiB ?? null,
+      peerAfter?.cpuSeconds ?? null,
+    ),
+  );
   if (results.huge !== undefined)
     rows.push(
       row(
@@ -433,9 +468,15 @@ try {
         hugeOurs,
         hugePeer?.seconds,
         hugePeer?.peakMiB,
+        hugePeer?.cpuSeconds,
       ),
     );
   console.log(`\n${table(rows)}\n`);
+  console.log(
+    `load average at start ${results.machine.loadAverage.map((x) => x.toFixed(2)).join(' ')}, at end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (${cpus().length} cores)\n`,
+  );
 
   const totalsRows = [['field', 'ours', 'ccusage', 'truth']];
   for (const [field] of [...TOKEN_FIELDS, ['cost_usd']]) {
@@ -479,5 +520,7 @@ function check(name, measuredRuns, value, ok, describe) {
 }
 
 function strip(r) {
-  return r === null ? null : { seconds: r.seconds, peakMiB: r.peakMiB, error: r.error };
+  return r === null
+    ? null
+    : { seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakMiB: r.peakMiB, error: r.error };
 }
