@@ -5,6 +5,9 @@
 //   board             value model and leaderboard at 5,000 engineers × a year (bench/board.mjs)
 //   server            OTLP ingest rate, latency and a kill -9 crash test      (bench/server.mjs)
 //   dashboard         web dashboard at 5,000 engineers: first render, payloads (bench/dashboard.mjs)
+//   integrity         integrity signals and flags at 5,000 engineers × a year (bench/integrity.mjs)
+//   budget-check      GET /api/v1/budget-check at 5,000 engineers: calls/s, p99 (bench/budget-check.mjs)
+//   store             the ledger on DuckDB and on ClickHouse: ingest rate, org report time  (bench/store.mjs)
 //   all               each in turn, with its defaults
 // Options after the part go to that benchmark, e.g. `npm run bench -- git --commits 20000`.
 import { spawnSync } from 'node:child_process';
@@ -18,6 +21,9 @@ const PARTS = {
   board: ['board.mjs'],
   server: ['server.mjs'],
   dashboard: ['dashboard.mjs'],
+  store: ['store.mjs'],
+  integrity: ['integrity.mjs'],
+  'budget-check': ['budget-check.mjs'],
 };
 
 const [first, ...rest] = process.argv.slice(2);

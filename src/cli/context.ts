@@ -15,6 +15,12 @@ import { resolveLocalIdentity } from '../ledger/identity.js';
 import { loadPeopleFile, localDirectoryFor, type PeopleDirectory } from '../ledger/people/index.js';
 import { createPriceBook, type PriceBook } from '../ledger/pricing/index.js';
 import { defaultLedgerPath } from '../ledger/store/ledger-path.js';
+import {
+  describeStoreLocation,
+  openStoreAt,
+  parseStoreLocation,
+  type StoreLocation,
+} from '../ledger/store/location.js';
 import type { Store } from '../ledger/store/store.js';
 import { type IngestSummary, ingest } from '../pipeline/ingest.js';
 import { ingestWork, type WorkIngestSummary } from '../pipeline/ingest-work.js';
@@ -32,6 +38,8 @@ import { createProgressBar } from './format/progress.js';
 
 export interface GlobalOptions {
   db?: string;
+  /** `clickhouse://host:port/database` (or a DuckDB path): the ledger, when not the local file. */
+  store?: string;
   config?: string;
 }
 
@@ -39,6 +47,10 @@ export interface GlobalOptions {
 export function withGlobalOptions(cmd: Command): Command {
   return cmd
     .option('--db <path>', 'ledger file (default: $TOKENYIELD_DB or ~/.tokenyield/ledger.duckdb)')
+    .option(
+      '--store <url>',
+      'ledger on ClickHouse, clickhouse://host:port/db (default: $TOKENYIELD_STORE, config store)',
+    )
     .option('--config <path>', 'config file (default: $TOKENYIELD_CONFIG or ~/.tokenyield/config.json)');
 }
 
@@ -58,6 +70,10 @@ export interface OutcomeTargets {
 
 export interface CommandContext {
   dbPath: string;
+  /** The ledger: the DuckDB file at `dbPath`, or a ClickHouse database. */
+  store: StoreLocation;
+  /** The ledger's location for messages (no password). */
+  storeLabel: string;
   config: Config;
   home: string;
   priceBook: PriceBook;
@@ -90,10 +106,30 @@ export interface CommandContext {
   ) => Promise<ReportRun<T>>;
 }
 
-async function openStore(dbPath: string): Promise<Store> {
+async function openStore(location: StoreLocation): Promise<Store> {
   // Loaded on demand: the engine's bindings are the slowest part of start-up.
-  const { openDuckDbStore } = await import('../ledger/store/duckdb/index.js');
-  return openDuckDbStore({ path: dbPath });
+  return openStoreAt(location);
+}
+
+/**
+ * The ledger named by the options: `--store` or `--db` (not both), else `TOKENYIELD_STORE` or
+ * `TOKENYIELD_DB`, else config `store`, else the DuckDB file at `dbPath`.
+ */
+export function resolveStoreLocation(
+  opts: GlobalOptions,
+  env: NodeJS.ProcessEnv,
+  configured: string | undefined,
+  dbPath: string,
+): StoreLocation {
+  if (opts.store !== undefined && opts.db !== undefined) {
+    throw new Error('Give either --store or --db, not both.');
+  }
+  if (opts.store !== undefined) return parseStoreLocation(opts.store);
+  if (opts.db === undefined && !env.TOKENYIELD_DB) {
+    const named = env.TOKENYIELD_STORE || configured;
+    if (named) return parseStoreLocation(named);
+  }
+  return { engine: 'duckdb', path: dbPath };
 }
 
 /** The ledger file's stamp once closed; a missing WAL is part of "unchanged". */
@@ -116,6 +152,9 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
   const expand = (p: string) => (p === '~' || p.startsWith('~/') ? join(home, p.slice(1)) : p);
   const configuredLedger = config.ledger === undefined ? undefined : expand(config.ledger);
   const dbPath = opts.db ?? (env.TOKENYIELD_DB || configuredLedger) ?? defaultLedgerPath(env, home);
+  const location = resolveStoreLocation(opts, env, config.store, dbPath);
+  // The manifest caches reports against the ledger file's stamp; a server's database has none.
+  const cacheable = location.engine === 'duckdb' && location.path === dbPath;
   const sourceEnv: SourceEnv = { env, homeDir: home };
 
   async function runIngest(store: Store, progress: boolean, files: LedgerManifest['files']) {
@@ -161,7 +200,7 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
   }
 
   async function withStore<T>(compute: (store: Store) => Promise<T>): Promise<T> {
-    const store = await openStore(dbPath);
+    const store = await openStore(location);
     try {
       return await compute(store);
     } finally {
@@ -173,6 +212,8 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
   const peopleFile = configuredPeople ? expand(configuredPeople) : undefined;
   return {
     dbPath,
+    store: location,
+    storeLabel: describeStoreLocation(location),
     config,
     home,
     priceBook,
@@ -198,27 +239,32 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
     async ingestLocal({ progress }) {
       const previous = readManifest(dbPath) as ManifestWithLedger | null;
       const files: LedgerManifest['files'] = {};
-      const store = await openStore(dbPath);
+      const store = await openStore(location);
       let summary: IngestSummary;
       try {
         summary = await runIngest(store, progress, files);
       } finally {
         await store.close();
       }
-      saveManifest(files, summary, previous, {});
+      if (cacheable) saveManifest(files, summary, previous, {});
       return summary;
     },
     async report(key, { ingest: withIngest, progress }, compute) {
       const manifest = readManifest(dbPath) as ManifestWithLedger | null;
       const cacheKey = `${priceBook.version}|${key}`;
-      if (manifest && cacheKey in manifest.reports && sameStamp(manifest.ledger, ledgerStamp(dbPath))) {
+      if (
+        cacheable &&
+        manifest &&
+        cacheKey in manifest.reports &&
+        sameStamp(manifest.ledger, ledgerStamp(dbPath))
+      ) {
         const current = withIngest
           ? await manifestIsCurrent(manifest, LOCAL_SOURCES, sourceEnv, priceBook.version)
           : manifest.priceVersion === priceBook.version;
         if (current) return { result: manifest.reports[cacheKey] as Awaited<ReturnType<typeof compute>> };
       }
       const files: LedgerManifest['files'] = {};
-      const store = await openStore(dbPath);
+      const store = await openStore(location);
       let summary: IngestSummary | undefined;
       let result: Awaited<ReturnType<typeof compute>>;
       try {
@@ -227,7 +273,7 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
       } finally {
         await store.close();
       }
-      if (summary) saveManifest(files, summary, manifest, { [cacheKey]: result });
+      if (summary && cacheable) saveManifest(files, summary, manifest, { [cacheKey]: result });
       return { result, summary };
     },
   };

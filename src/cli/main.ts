@@ -11,7 +11,9 @@ import { PricingConfigError } from '../ledger/pricing/index.js';
 import { StoreLockedError } from '../ledger/store/store.js';
 import { TokenFileError } from '../server/auth/tokens.js';
 import { registerBoard } from './commands/board.js';
+import { registerBudget } from './commands/budget.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFlags } from './commands/flags.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerPeople } from './commands/people.js';
 import { runPersonal } from './commands/personal.js';
@@ -45,12 +47,14 @@ function buildProgram(): Command {
   registerPrices(program);
   registerDemo(program);
   registerBoard(program);
+  registerFlags(program);
   registerValue(program);
   registerPeople(program);
   registerSurvival(program);
   registerServe(program);
   registerToken(program);
   registerPush(program);
+  registerBudget(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -78,14 +78,31 @@ function refusal(status: number, message: string | undefined, target: RemoteTarg
 }
 
 /** GETs `path` (under the server's base) with `query`, and the JSON it answers. */
-export async function getJson<T>(target: RemoteTarget, path: string, query: Query = {}): Promise<T> {
+export function getJson<T>(target: RemoteTarget, path: string, query: Query = {}): Promise<T> {
+  return requestJson<T>(target, 'GET', path, { query });
+}
+
+/** Sends a request (a JSON `body` for PUT and POST) and returns the JSON the server answers. */
+export async function requestJson<T>(
+  target: RemoteTarget,
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  options: { query?: Query; body?: unknown } = {},
+): Promise<T> {
   const url = new URL(`${target.base}${path}`);
-  for (const [k, v] of Object.entries(query))
+  for (const [k, v] of Object.entries(options.query ?? {}))
     if (v !== undefined && v !== false) url.searchParams.set(k, String(v));
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${target.token}`,
+    accept: 'application/json',
+  };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch(url, {
-      headers: { authorization: `Bearer ${target.token}`, accept: 'application/json' },
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (err) {

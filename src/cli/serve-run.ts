@@ -50,13 +50,15 @@ export async function serveUntilStopped(
   const directory = createPeopleSource(ctx.peopleFile, (err) =>
     process.stderr.write(`tokenyield: people file not reloaded, keeping the last good one: ${err.message}\n`),
   );
-  const { openDuckDbStore } = await import('../ledger/store/duckdb/index.js');
-  const store = await openDuckDbStore({ path: ctx.dbPath });
+  const { openStoreAt } = await import('../ledger/store/location.js');
+  const store = await openStoreAt(ctx.store);
   const server = await startServer({
     store,
     settings,
     directory,
     priceBook: ctx.priceBook,
+    budgets: ctx.config.budgets,
+    alertChannels: ctx.config.alerts,
     onTokensError: (err) =>
       process.stderr.write(
         `tokenyield: tokens file not reloaded, keeping the last good one: ${err.message}\n`,

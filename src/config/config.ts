@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { alertsConfigSchema } from '../alerts/config.js';
+import { budgetsConfigSchema } from '../analyses/budgets/schema.js';
 import { pricingConfigSchema } from '../ledger/pricing/index.js';
 import { serverConfigSchema } from '../server/settings-schema.js';
 
@@ -25,6 +26,11 @@ export const configSchema = z
       .optional(),
     /** The ledger file (overridden by --db and TOKENYIELD_DB). */
     ledger: z.string().min(1).optional(),
+    /**
+     * Where the ledger lives when it is not the local file: `clickhouse://host:port/database`
+     * (overridden by --store and TOKENYIELD_STORE; docs/clickhouse.md).
+     */
+    store: z.string().min(1).optional(),
     /** People and teams file (YAML, JSON or CSV; docs/people.md). */
     people: z.string().min(1).optional(),
     /** Where outcomes are read from by `tokenyield ingest` (paths; `~` is the home directory). */
@@ -43,6 +49,8 @@ export const configSchema = z
       .optional(),
     /** `tokenyield serve`: listen address, tokens, webhook secrets, limits (docs/server.md). */
     server: serverConfigSchema.optional(),
+    /** Budgets per org, team, person, tool or model (docs/budgets.md); they win over the API's. */
+    budgets: budgetsConfigSchema.optional(),
     /** Budget alert channels: Slack-compatible webhook, signed webhook, SMTP e-mail (docs/alerts.md). */
     alerts: alertsConfigSchema.optional(),
   })

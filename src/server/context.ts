@@ -3,6 +3,7 @@
  * `writer` (which answers after the records are committed), and present what analyses compute.
  * @module
  */
+import type { BudgetService } from '../analyses/budgets/index.js';
 import type { ValueModel } from '../analyses/value/model.js';
 import type { PeopleDirectory } from '../ledger/people/types.js';
 import type { PriceBook } from '../ledger/pricing/index.js';
@@ -29,6 +30,8 @@ export interface ServerContext {
   valueModel: () => Promise<ValueModel>;
   /** Expensive reads kept per ledger generation and people-file version. */
   readCache: ReadCache;
+  /** Budgets: definitions, statuses refreshed after commits, alerts, the budget check. */
+  budgets: BudgetService;
 }
 
 /** Hono environment: the authenticated caller, set by the auth middleware. */

@@ -6,6 +6,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
+import { type AlertChannelConfig, createAlertDispatcher } from '../alerts/index.js';
+import { type Budget, createBudgetService } from '../analyses/budgets/index.js';
 import { valueModelFromStore } from '../analyses/value/index.js';
 import type { PeopleDirectory } from '../ledger/people/types.js';
 import type { PriceBook } from '../ledger/pricing/index.js';
@@ -26,6 +28,12 @@ export interface StartOptions {
   priceBook: PriceBook;
   /** Where a tokens file that stopped parsing is reported (the last good tokens stay in force). */
   onTokensError?: (err: Error) => void;
+  /** Budgets from the config file's `budgets` section. */
+  budgets?: readonly Budget[];
+  /** Alert channels from the config file's `alerts` section (none: alerts are only recorded). */
+  alertChannels?: AlertChannelConfig[];
+  /** The clock budgets are judged by (tests); default `Date.now`. */
+  now?: () => number;
 }
 
 export interface RunningServer {
@@ -42,18 +50,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let accepting = true;
   // Late-bound: the metrics gauge reads the writer's queue, the writer reports commits to metrics.
   let queued = () => 0;
+  // Late-bound too: commits refresh the budgets, which are built after the writer.
+  let committed = () => {};
   const metrics = createSelfMetrics(() => queued());
   const writer = createIngestWriter(store, {
     maxQueuedRecords: settings.maxQueuedRecords,
     onCommit({ ms }) {
       metrics.commits.inc();
       metrics.commitSeconds.observe(ms / 1000);
+      committed();
     },
   });
   queued = () => writer.queuedRecords;
-  const readCache = createReadCache(() => `${writer.generation}|${options.directory().version}`, {
+  // On ClickHouse other servers write to the same ledger: this one's commits are not the only
+  // changes, so its cached answers also expire with the second (slow ones refresh in the background).
+  const shared = store.engine === 'clickhouse' ? () => `|${Math.floor(Date.now() / 1000)}` : () => '';
+  const readCache = createReadCache(() => `${writer.generation}|${options.directory().version}${shared()}`, {
     maxStaleMs: settings.maxStaleSeconds * 1000,
   });
+  // Alerts are recorded in the ledger (and shown as history) even with no channel to deliver to.
+  const alerts = createAlertDispatcher({ store, channels: options.alertChannels ?? [], now: options.now });
   const context: ServerContext = {
     store,
     writer,
@@ -65,7 +81,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     valueModel: async () =>
       (await readCache.get('value-model', () => valueModelFromStore(store, options.directory()))).value,
     readCache,
+    budgets: createBudgetService({
+      store,
+      directory: options.directory,
+      config: options.budgets ?? [],
+      dispatcher: alerts,
+      now: options.now,
+    }),
   };
+  committed = () => context.budgets.invalidate();
+  context.budgets.ready().catch((err: Error) => process.stderr.write(`tokenyield budgets: ${err.message}\n`));
   // Built now rather than on the first page load: at thousands of engineers it takes tens of seconds.
   context.valueModel().catch(() => {});
   const tokens = createTokenSource(settings.tokens, settings.tokensFile, options.onTokensError ?? (() => {}));
@@ -96,6 +121,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         });
         await writer.drain();
+        await context.budgets.close();
+        await alerts.close();
         await store.close();
       })();
       return closing;

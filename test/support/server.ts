@@ -10,7 +10,7 @@ import { createPriceBook } from '../../src/ledger/pricing/index.js';
 import { openDuckDbStore } from '../../src/ledger/store/duckdb/index.js';
 import { generateToken, hashToken, type TokenEntry } from '../../src/server/auth/tokens.js';
 import { createPeopleSource } from '../../src/server/people-source.js';
-import { type RunningServer, startServer } from '../../src/server/serve.js';
+import { type RunningServer, type StartOptions, startServer } from '../../src/server/serve.js';
 import type { ServerSettings } from '../../src/server/settings.js';
 
 export const ORG_PEOPLE = join(import.meta.dirname, '..', 'fixtures', 'people', 'org.yaml');
@@ -40,6 +40,9 @@ export interface TestServerOptions {
   settings?: Partial<ServerSettings>;
   /** Reuse a ledger file (e.g. after a restart); default a fresh one. */
   dbPath?: string;
+  /** Budgets as if from the config file, and the clock they are judged by (default: now). */
+  budgets?: StartOptions['budgets'];
+  now?: () => number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -84,6 +87,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       throw err;
     }),
     priceBook: createPriceBook(undefined),
+    budgets: options.budgets,
+    now: options.now,
   });
   return {
     url: server.url,

@@ -10,10 +10,13 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendTokenFile, generateToken, hashToken } from '../../src/server/auth/tokens.js';
 import { isolatedEnv, REPO_ROOT, runCli, tempDir } from '../cli/run-cli.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** The demo's last day (`tokenyield demo` ends on 2026-06-30 by default), late afternoon. */
+const BUDGET_CLOCK = Date.parse('2026-06-30T18:00:00Z');
 const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 const haveChromium = existsSync(CHROMIUM);
 
@@ -91,6 +94,8 @@ describe.skipIf(!haveChromium)('web dashboard (Chromium, demo organisation)', ()
       people: built.peopleFile,
       dbPath: built.ledger,
       tokens: [{ name: 'engineer', role: 'engineer', person: engineer.id }],
+      // Budgets are judged on the demo's last day (its calendar is fixed), not on today's date.
+      now: () => BUDGET_CLOCK,
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     rmSync(SCREENSHOTS, { recursive: true, force: true });
@@ -447,13 +452,9 @@ describe.skipIf(!haveChromium)('web dashboard (Chromium, demo organisation)', ()
     await context.close();
   });
 
-  it('integrity, budgets and ROI say what they will show, with no numbers', async () => {
+  it('ROI says what it will show, with no numbers', async () => {
     const { context, page } = await signedIn(server.tokens.admin!);
-    for (const [path, name] of [
-      ['/integrity', 'Integrity'],
-      ['/budgets', 'Budgets'],
-      ['/roi', 'ROI'],
-    ] as const) {
+    for (const [path, name] of [['/roi', 'ROI']] as const) {
       await page.getByRole('link', { name, exact: true }).click();
       const section = page.locator(`[data-planned="${path}"]`);
       await section.waitFor();
@@ -462,5 +463,172 @@ describe.skipIf(!haveChromium)('web dashboard (Chromium, demo organisation)', ()
       await shot(page, path.slice(1));
     }
     await context.close();
+  });
+
+  it('budgets: burn-down with the forecast band, exhaustion date, what-if and alert history equal to the API', async () => {
+    // A fiscal year with the demo's last day in its middle (so the demo's month is well inside it),
+    // and a limit sized from the demo's own spend: past 50 % and running out within the year.
+    const fiscalYearStart = ((new Date(BUDGET_CLOCK).getUTCMonth() + 6) % 12) + 1;
+    const put = (amount: number) =>
+      server.request('/api/v1/budgets/demo-year', {
+        token: 'admin',
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'Demo year',
+          scope: { kind: 'org' },
+          period: 'year',
+          fiscalYearStart,
+          amount,
+        }),
+      });
+    expect((await put(1e12)).status).toBe(200);
+    const spent = (await api<{ spent: number }>('/api/v1/budgets/demo-year')).spent;
+    expect(spent).toBeGreaterThan(0);
+    expect((await put(Math.round(spent * 1.6))).status).toBe(200);
+    const status = await api<{
+      spent: number;
+      limit: { total: number };
+      forecast: { exhaustsOn: string | null; projected: { mid: number } };
+      period: { end: string };
+    }>('/api/v1/budgets/demo-year');
+    expect(status.forecast.exhaustsOn).not.toBeNull();
+
+    const { context, page } = await signedIn(server.tokens.admin!);
+    await page.getByRole('link', { name: 'Budgets', exact: true }).click();
+    const list = page.locator('table[data-table="budgets"]');
+    await list.waitFor();
+    const listed = await tableShown(page, 'budgets');
+    expect(listed.header.slice(0, 4)).toEqual(['Budget', 'Scope', 'Period', 'Spent']);
+    expect(listed.rows.find((r) => r[0] === 'Demo year')?.[3]).toBe(String(status.spent));
+    await shot(page, 'budgets');
+
+    await list.getByRole('link', { name: 'Demo year' }).click();
+    await page.locator('[data-page="budget"] [data-tile="spent"]').waitFor();
+    expect(await page.locator('[data-tile="spent"]').getAttribute('data-value')).toBe(String(status.spent));
+    expect(await page.locator('[data-tile="limit"]').getAttribute('data-value')).toBe(
+      String(status.limit.total),
+    );
+    expect(await page.locator('[data-tile="projected"]').getAttribute('data-value')).toBe(
+      String(status.forecast.projected.mid),
+    );
+    expect(await page.locator('[data-tile="runs-out"] .tile-value').textContent()).toBe(
+      status.forecast.exhaustsOn,
+    );
+    await expect.poll(() => drawnCharts(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+
+    // The alert history is the API's: here the 50 % threshold and the projected overrun.
+    const alerts = await api<{ alerts: { event: { message: string } }[] }>(
+      '/api/v1/budgets/demo-year/alerts',
+    );
+    expect(alerts.alerts.length).toBeGreaterThanOrEqual(2);
+    await page.locator('table[data-table="alerts-demo-year"]').waitFor();
+    const history = await tableShown(page, 'alerts-demo-year');
+    expect(history.rows.map((r) => r[2]).sort()).toEqual(alerts.alerts.map((a) => a.event.message).sort());
+
+    // What if everyone had been capped at $20 this year?
+    const whatIf = await api<{ saved: number }>('/api/v1/budgets/demo-year/what-if?cap=20');
+    await page.getByLabel(/Cap per person/).fill('20');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await expect
+      .poll(() => page.locator('[data-saved]').getAttribute('data-saved'))
+      .toBe(String(whatIf.saved));
+    await shot(page, 'budget');
+    await context.close();
+
+    // An engineer may not read the organisation's budget.
+    const engineerView = await signedIn(server.tokens.engineer!);
+    await engineerView.page.getByRole('link', { name: 'Budgets', exact: true }).click();
+    await engineerView.page.locator('[data-page="budgets"] .state.empty').waitFor();
+    await engineerView.page.goto(`${server.url}/budgets/demo-year`);
+    await engineerView.page.getByRole('alert').waitFor();
+    expect(await engineerView.page.getByRole('alert').getAttribute('data-status')).toBe('403');
+    await engineerView.context.close();
+  });
+
+  it('integrity: flags with evidence equal to the API; a manager reviews, the flagged engineer may not', async () => {
+    interface Listed {
+      id: string;
+      personId: string;
+      team: string | null;
+    }
+    const open = await api<{ flags: Listed[] }>('/api/v1/flags?status=open');
+    expect(open.flags.length).toBeGreaterThan(0);
+    const dir = server.server.context.directory();
+    const managerOf = (f: Listed) =>
+      dir.teams.find((t) => t.id === f.team)?.managers.find((m) => m !== f.personId);
+    const flag = open.flags.find((f) => managerOf(f) !== undefined)!;
+    const manager = managerOf(flag)!;
+    // Tokens for the flagged person and their manager, added as an operator would (the server follows the file).
+    const secret = { manager: generateToken(), flagged: generateToken() };
+    const file = join(server.dir, 'tokens.json');
+    appendTokenFile(file, {
+      name: 'integrity-manager',
+      role: 'manager',
+      person: manager,
+      hash: hashToken(secret.manager),
+    });
+    appendTokenFile(file, {
+      name: 'integrity-flagged',
+      role: 'engineer',
+      person: flag.personId,
+      hash: hashToken(secret.flagged),
+    });
+    await expect
+      .poll(async () => (await server.request('/api/v1/me', { token: secret.flagged })).status, {
+        timeout: 10_000,
+      })
+      .toBe(200);
+
+    const { context, page } = await signedIn(secret.manager);
+    await page.getByRole('link', { name: 'Integrity', exact: true }).click();
+    await page.locator('table[data-table="integrity-flags"]').waitFor();
+    const theirs = await api<{ flags: Listed[]; totals: { open: number; heldOutWastedUsd: number } }>(
+      '/api/v1/flags',
+      secret.manager,
+    );
+    const rows = await csvEqualsTable(page, 'integrity-flags');
+    expect(rows.map((r) => r[0]).sort()).toEqual(theirs.flags.map((f) => f.id).sort());
+    expect(await page.locator('[data-tile="open"]').getAttribute('data-value')).toBe(
+      String(theirs.totals.open),
+    );
+    expect(await page.locator('[data-tile="wasted"]').getAttribute('data-value')).toBe(
+      String(theirs.totals.heldOutWastedUsd),
+    );
+    await shot(page, 'integrity');
+
+    await page.getByRole('link', { name: flag.id }).click();
+    await page.locator('[data-page="flag"] .finding').first().waitFor();
+    await page.locator('[data-derivations]').first().waitFor();
+    expect(await page.locator('[data-matches="false"]').count()).toBe(0);
+    await page.getByLabel('Note (why)').fill('Checked with the team: a planned migration.');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await page.locator('.review-history li[data-status="dismissed"]').waitFor();
+    expect(await page.locator('[data-tile="status"] .tile-value').textContent()).toBe('dismissed');
+    const reviewed = await api<{ status: string; decision: { by: string; note: string } }>(
+      `/api/v1/flags/${flag.id}`,
+    );
+    expect(reviewed.status).toBe('dismissed');
+    expect(reviewed.decision).toMatchObject({
+      by: manager,
+      note: 'Checked with the team: a planned migration.',
+    });
+    await shot(page, 'integrity-flag');
+    await context.close();
+
+    // The person flagged sees the flag and its evidence, and no way to review it; the API refuses too.
+    const own = await signedIn(secret.flagged);
+    await own.page.goto(`${server.url}/integrity/${flag.id}`);
+    await own.page.locator('[data-review="not-allowed"]').waitFor();
+    await own.page.locator('[data-derivations]').first().waitFor();
+    expect(await own.page.getByRole('button', { name: /Confirm|Dismiss/ }).count()).toBe(0);
+    const refused = await server.request(`/api/v1/flags/${flag.id}/review`, {
+      token: secret.flagged,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'confirmed', note: 'mine' }),
+    });
+    expect(refused.status).toBe(403);
+    await own.context.close();
   });
 });

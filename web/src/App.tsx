@@ -8,6 +8,8 @@ import { ApiError, apiGet, clearToken, setUnauthorisedHandler, storedToken } fro
 import { Link } from './components/Link.js';
 import { ErrorState, Loading } from './components/States.js';
 import { Board } from './pages/Board.js';
+import { BudgetPage, Budgets } from './pages/Budgets.js';
+import { FlagPage, Integrity } from './pages/Integrity.js';
 import { NotFound } from './pages/NotFound.js';
 import { Overview } from './pages/Overview.js';
 import { Person } from './pages/Person.js';
@@ -96,6 +98,8 @@ function Shell({ session }: { session: Session }) {
     { to: '/board', label: 'Board' },
     { to: '/teams', label: 'Teams' },
     { to: '/tools', label: 'Tools' },
+    { to: '/budgets', label: 'Budgets' },
+    { to: '/integrity', label: 'Integrity' },
     ...(own ? [{ to: `/people/${encodeURIComponent(own)}`, label: 'My page' }] : []),
     ...PLANNED.map((p) => ({ to: p.path, label: p.title })),
   ];
@@ -137,6 +141,12 @@ function Page({ path }: { path: string }) {
   if (path === '/board') return <Board />;
   if (path === '/teams') return <Teams />;
   if (path === '/tools') return <Tools />;
+  if (path === '/budgets') return <Budgets />;
+  if (path === '/integrity') return <Integrity />;
+  const flag = /^\/integrity\/([^/]+)$/.exec(path);
+  if (flag) return <FlagPage id={decodeURIComponent(flag[1]!)} />;
+  const budget = /^\/budgets\/([^/]+)$/.exec(path);
+  if (budget) return <BudgetPage id={decodeURIComponent(budget[1]!)} />;
   const team = /^\/teams\/([^/]+)$/.exec(path);
   if (team) return <TeamPage id={decodeURIComponent(team[1]!)} />;
   const person = /^\/people\/([^/]+)$/.exec(path);

@@ -1,6 +1,7 @@
 /**
- * The dashboard's only way to the server: GET requests to the REST API with the signed-in
- * token. Everything the pages show comes from here, already aggregated by the server.
+ * The dashboard's only way to the server: requests to the REST API with the signed-in token
+ * (GETs, and the POST of a flag review). Everything the pages show comes from here, already
+ * aggregated by the server.
  * @module
  */
 
@@ -80,6 +81,25 @@ export async function apiGet<T>(
   if (!res.ok) {
     const problem = await problemOf(res);
     if (res.status === 401 && options.token === undefined) onUnauthorised();
+    throw problem;
+  }
+  return (await res.json()) as T;
+}
+
+/** POST a JSON `body` to `path` (a review, say) and return the JSON answer. */
+export async function apiPost<T>(path: string, body: unknown): Promise<T> {
+  const token = storedToken();
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', 'Could not reach the tokenyield server. Is `tokenyield serve` running?');
+  }
+  if (!res.ok) {
+    const problem = await problemOf(res);
+    if (res.status === 401) onUnauthorised();
     throw problem;
   }
   return (await res.json()) as T;

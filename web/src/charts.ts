@@ -4,8 +4,15 @@
  * @module
  */
 import type { ChartOption } from './components/Chart.js';
-import { formatShare, formatUsd } from './format.js';
-import type { BoardEntry, DailyReport, ModelReport, ToolBreakdown, ValueSummary } from './types.js';
+import { formatShare, formatTokens, formatUsd } from './format.js';
+import type {
+  BoardEntry,
+  BudgetStatus,
+  DailyReport,
+  ModelReport,
+  ToolBreakdown,
+  ValueSummary,
+} from './types.js';
 
 const TOOL_COLOURS: Record<string, string> = {
   'claude-code': '#d97757',
@@ -205,6 +212,105 @@ export function boardChart(lens: string, entries: readonly BoardEntry[]): ChartO
           value: metric.value(e),
           itemStyle: { color: e.band ? (BAND_COLOURS[e.band] ?? OTHER_COLOUR) : OTHER_COLOUR },
         })),
+      },
+    ],
+  };
+}
+
+/** Axis and tooltip text of an amount in a budget's unit. */
+export function budgetAmount(unit: string, v: number): string {
+  if (unit === 'usd') return formatUsd(v);
+  return `${formatTokens(v)} ${unit === 'tokens' ? 'tokens' : 'credits'}`;
+}
+
+/**
+ * Burn-down of a budget period: spend so far (cumulative), the central forecast to the period's
+ * end and its 80 % band, the limit and the thresholds. The band is drawn as its low edge plus
+ * its width stacked on it, which is how ECharts shades between two lines.
+ */
+export function burnDownChart(status: BudgetStatus): ChartOption {
+  const unit = status.budget.unit;
+  const days = status.days ?? [];
+  const path = status.forecast?.path ?? [];
+  const spentByDate = new Map(days.map((d) => [d.date, d.cumulative]));
+  const pathByDate = new Map(path.map((p) => [p.date, p]));
+  const dates = [...new Set([...days.map((d) => d.date), ...path.map((p) => p.date)])].sort();
+  const limit = status.limit?.total ?? 0;
+  const money = (v: number) => budgetAmount(unit, v);
+  const exhausts = status.forecast?.exhaustsOn;
+  return {
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v) => (typeof v === 'number' ? money(v) : String(v ?? '—')),
+    },
+    legend: { bottom: 0, data: ['Spent', 'Forecast', '80 % interval', 'Limit'] },
+    grid: { left: 84, right: 24, top: 24, bottom: 56 },
+    xAxis: { type: 'category', data: dates, boundaryGap: false },
+    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => money(v).replace(/\.00$/, '') } },
+    series: [
+      {
+        name: '80 % interval (low)',
+        type: 'line',
+        stack: 'band',
+        symbol: 'none',
+        lineStyle: { opacity: 0 },
+        tooltip: { show: false },
+        data: dates.map((d) => pathByDate.get(d)?.low ?? null),
+      },
+      {
+        name: '80 % interval',
+        type: 'line',
+        stack: 'band',
+        symbol: 'none',
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: 'rgba(59, 111, 214, 0.18)' },
+        itemStyle: { color: 'rgba(59, 111, 214, 0.35)' },
+        tooltip: { show: false },
+        data: dates.map((d) => {
+          const p = pathByDate.get(d);
+          return p ? p.high - p.low : null;
+        }),
+      },
+      {
+        name: 'Spent',
+        type: 'line',
+        symbol: 'none',
+        itemStyle: { color: '#1f2937' },
+        lineStyle: { width: 2 },
+        data: dates.map((d) => spentByDate.get(d) ?? null),
+      },
+      {
+        name: 'Forecast',
+        type: 'line',
+        symbol: 'none',
+        itemStyle: { color: '#3b6fd6' },
+        lineStyle: { type: 'dashed', width: 2 },
+        data: dates.map((d) => pathByDate.get(d)?.mid ?? null),
+        markLine:
+          exhausts && exhausts < status.period.end
+            ? {
+                symbol: 'none',
+                label: { formatter: `runs out ${exhausts}` },
+                lineStyle: { color: '#c0392b' },
+                data: [{ xAxis: exhausts }],
+              }
+            : undefined,
+      },
+      {
+        name: 'Limit',
+        type: 'line',
+        symbol: 'none',
+        itemStyle: { color: '#c0392b' },
+        lineStyle: { width: 1 },
+        data: dates.map(() => limit),
+        markLine: {
+          symbol: 'none',
+          lineStyle: { type: 'dotted', color: '#8a8f98' },
+          label: { formatter: '{b}' },
+          data: (status.thresholds ?? [])
+            .filter((t) => t.percent < 100)
+            .map((t) => ({ yAxis: t.amount, name: `${t.percent} %` })),
+        },
       },
     ],
   };

@@ -142,6 +142,8 @@ export interface Board {
   hidden: number;
   unranked: number;
   heldOut: number;
+  /** Held-out people the caller may see, with the flags that hold them (`/integrity/<flag>`). */
+  heldOutEntries?: { id: string; name: string; self: boolean; flagIds: string[] }[];
   settings: { minGroupSize: number; bands: string; minSpendUsd: number; minWorkingWeeks: number };
 }
 
@@ -241,4 +243,231 @@ export interface ToolBreakdown {
 export interface TeamDetail extends Team {
   managers?: { id: string; name: string }[];
   people?: PersonRow[];
+}
+
+/** A budget's definition as the API gives it (docs/budgets.md). */
+export interface BudgetDefinition {
+  id: string;
+  name?: string;
+  scope: { kind: 'org' | 'team' | 'person' | 'tool' | 'model'; id?: string };
+  period: 'month' | 'quarter' | 'year';
+  fiscalYearStart: number;
+  timeZone: string;
+  unit: 'usd' | 'tokens' | 'credits';
+  amount: number;
+  perPerson: boolean;
+  thresholds: number[];
+  rollover?: { cap: number };
+  hard: boolean;
+}
+
+export interface BudgetPeriod {
+  kind: string;
+  start: string;
+  end: string;
+  label: string;
+  timeZone: string;
+  days: number;
+}
+
+export interface BudgetForecast {
+  method: 'adoption' | 'trend' | 'level' | 'none';
+  fitDays: number;
+  burnRatePerDay: number;
+  trendPerDay: number;
+  lastWeekPerDay: number;
+  weekdayFactors: number[];
+  projected: { low: number; mid: number; high: number };
+  exhaustsOn: string | null;
+  exhaustsRange: { early: string | null; late: string | null };
+  exhaustionProbability: number;
+  path: { date: string; low: number; mid: number; high: number }[];
+  adoption: {
+    headcount: number;
+    activeShare: number;
+    agenticShare: number;
+    activeShareMonthAgo: number | null;
+    agenticShareMonthAgo: number | null;
+    agenticGrowthPerMonth: number;
+    spendPerAgenticUser: number;
+    ceilingShare: number;
+  } | null;
+  notes: string[];
+}
+
+export interface AllowanceRow {
+  personId: string;
+  name: string | null;
+  spent: number;
+  percent: number;
+}
+
+/**
+ * `GET /api/v1/budgets/{id}`. `view: "rows"`: an allowance whose scope the caller may not read,
+ * with only the rows of people they may read (no totals, no forecast).
+ */
+export interface BudgetStatus {
+  view: 'full' | 'rows';
+  id: string;
+  name: string;
+  budget: BudgetDefinition;
+  source: 'config' | 'api';
+  period: BudgetPeriod;
+  today: string;
+  limit?: { base: number; carried: number; total: number };
+  spent?: number;
+  remaining?: number;
+  percent?: number;
+  state?: 'ok' | 'warning' | 'exceeded';
+  thresholds?: { percent: number; amount: number; crossedOn: string | null }[];
+  days?: { date: string; amount: number; cumulative: number }[];
+  forecast?: BudgetForecast | null;
+  allowances: {
+    amount: number;
+    people?: number;
+    pastThreshold?: number;
+    over?: number;
+    rows: AllowanceRow[];
+  } | null;
+  warnings?: string[];
+  computedAt: number;
+}
+
+/** `GET /api/v1/budgets`: statuses without days and forecast paths. */
+export interface BudgetList {
+  budgets: (Omit<BudgetStatus, 'days' | 'forecast'> & {
+    forecast?: Pick<
+      BudgetForecast,
+      'method' | 'burnRatePerDay' | 'projected' | 'exhaustsOn' | 'exhaustsRange' | 'exhaustionProbability'
+    > | null;
+  })[];
+}
+
+/** `GET /api/v1/budgets/{id}/alerts`. */
+export interface BudgetAlerts {
+  alerts: {
+    event: { key: string; kind: string; threshold: number; message: string; detectedAt: number };
+    recordedAt: number;
+    deliveries: {
+      channel: string;
+      status: string;
+      attempts: number;
+      lastError?: string;
+      deliveredAt?: number;
+    }[];
+  }[];
+}
+
+/** `GET /api/v1/budgets/{id}/what-if`. */
+export interface BudgetWhatIf {
+  cap: number;
+  unit: string;
+  period: { start: string; end: string; label: string };
+  through: string;
+  people: number;
+  spent: number;
+  saved: number;
+  savedShare: number;
+  stopped: number;
+  rows: { personId: string; name: string | null; spent: number; excess: number; stoppedOn: string | null }[];
+  datedPeople: number;
+}
+
+/** Integrity flags (`/api/v1/flags`, docs/integrity.md). */
+export type FlagStatus = 'open' | 'confirmed' | 'dismissed';
+
+export interface ReviewDecision {
+  status: 'confirmed' | 'dismissed';
+  note: string;
+  by: string;
+  at: number;
+}
+
+export interface FlagSummary {
+  id: string;
+  personId: string;
+  name: string;
+  team: string | null;
+  window: { from: number; until: number };
+  status: FlagStatus;
+  severity: 'low' | 'medium' | 'high';
+  signals: string[];
+  reasons: { signal: string; severity: string; reason: string }[];
+  wastedUsd: number;
+  spendUsd: number;
+  decision: ReviewDecision | null;
+  decisions: number;
+  canReview: boolean;
+}
+
+export interface FlagListAnswer {
+  periods: { from: number; until: number; label: string }[];
+  flags: FlagSummary[];
+  totals: { open: number; confirmed: number; dismissed: number; heldOutWastedUsd: number };
+  unreadableReviews: { key: string; reason: string }[];
+}
+
+export interface FlagFinding {
+  signal: string;
+  peerGroup: string;
+  severity: string;
+  reason: string;
+  evidence: {
+    numbers: Record<string, number | null>;
+    sessionIds: string[];
+    changeIds: string[];
+    commitShas: string[];
+  };
+  wastedUsd: number;
+}
+
+export interface FlagDetail extends FlagSummary {
+  period: string;
+  findings: FlagFinding[];
+  review: { flagId: string; history: ReviewDecision[] } | null;
+}
+
+export interface FlagExplanationAnswer {
+  findings: {
+    signal: string;
+    rule: string;
+    derivations: {
+      key: string;
+      evidence: number | null;
+      recomputed: number;
+      matches: boolean;
+      how: string;
+    }[];
+    checks: { what: string; value: number | null; op: string; threshold: number; met: boolean }[];
+    context: { key: string; value: number | null; how: string }[];
+    wasteHow: string;
+  }[];
+  sessions: {
+    sessionId: string;
+    tool: string;
+    firstTs: number;
+    lastTs: number;
+    calls: number;
+    prompts: number;
+    costUsd: number;
+    outputTokens: number;
+    cacheReadTokens: number;
+    edits: number;
+    outcome: string;
+    waste: boolean;
+    inWindow: boolean;
+    namedBy: string[];
+  }[];
+  changes: {
+    id: string;
+    shippedAt: number | null;
+    additions: number;
+    deletions: number;
+    selfMerged: boolean;
+    aiAssisted: boolean;
+    revertedBy: { sha: string; at: number } | null;
+    rolledBackIn: string | null;
+    namedBy: string[];
+  }[];
+  reproduce: { sessions: string; activity: string; changes: string };
 }

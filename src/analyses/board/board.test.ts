@@ -59,6 +59,34 @@ describe('board', () => {
     ).toEqual(['a', 'b']);
   });
 
+  it('lists a held-out person with the flags that hold them wherever their entry would show', () => {
+    const heldOut = new Map([
+      ['power', ['fl-aaaaaaaaaaaaaaaa']],
+      ['p3', ['fl-bbbbbbbbbbbbbbbb', 'fl-cccccccccccccccc']],
+    ]);
+    const all = board(model, { level: 'person', allowIndividuals: true, heldOut, minGroupSize: 1 });
+    expect(all.heldOut).toBe(2);
+    expect(all.heldOutEntries.map((e) => [e.id, e.flagIds])).toEqual([
+      ['p3', ['fl-bbbbbbbbbbbbbbbb', 'fl-cccccccccccccccc']],
+      ['power', ['fl-aaaaaaaaaaaaaaaa']],
+    ]);
+    expect(all.entries.some((e) => e.id === 'power' || e.id === 'p3')).toBe(false);
+    // Nobody opted in: a viewer sees only themself held out; the count still says two.
+    const own = board(model, { level: 'person', heldOut, viewer: 'power', minGroupSize: 1 });
+    expect(own.heldOutEntries).toEqual([
+      { id: 'power', name: 'power', self: true, flagIds: ['fl-aaaaaaaaaaaaaaaa'] },
+    ]);
+    expect(own.heldOut).toBe(2);
+    // p3 opted in: listed to everyone on the individual board, but not on the team board.
+    const optedIn = boardFixture(['p3']);
+    expect(
+      board(optedIn, { level: 'person', heldOut, viewer: 'p4', minGroupSize: 1 }).heldOutEntries.map(
+        (e) => e.id,
+      ),
+    ).toEqual(['p3']);
+    expect(board(optedIn, { heldOut, viewer: 'p4', minGroupSize: 1 }).heldOutEntries).toEqual([]);
+  });
+
   it('labels spend as cost, with no bands or badges', () => {
     const b = board(model, { lens: 'spend', level: 'person', allowIndividuals: true });
     expect(b.merit).toBe(false);

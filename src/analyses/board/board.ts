@@ -3,7 +3,8 @@
  * teams by default, in percentile bands unless exact ranks are asked for; any aggregate of fewer
  * than `minGroupSize` people is suppressed; individual entries appear only for people who opted in
  * (or for a caller allowed to see them, or for the viewer themself); people with open integrity
- * flags (`heldOut`) are out of the board and out of their team's numbers until reviewed.
+ * flags (`heldOut`) are out of the board and out of their team's numbers until reviewed, and
+ * listed as held out, with the flags, wherever their entry would have been visible.
  * @module
  */
 import { type Acc, aggregate, slotsOf } from '../value/aggregate.js';
@@ -23,8 +24,12 @@ export interface BoardOptions {
   exactRanks?: boolean;
   /** Aggregates (teams, peer groups) of fewer people are suppressed. Default 5. */
   minGroupSize?: number;
-  /** Person ids with open integrity flags: out of the board and out of team numbers. */
-  heldOut?: readonly string[];
+  /**
+   * People held out by integrity flags (open or confirmed): out of the board and out of team
+   * numbers. A map gives the ids of the flags that hold each person (`heldOutFrom`), which the
+   * board lists beside them.
+   */
+  heldOut?: readonly string[] | ReadonlyMap<string, readonly string[]>;
   /** The caller may see people who did not opt in (e.g. an admin). Default false. */
   allowIndividuals?: boolean;
   /** The person looking: always sees their own entry. */
@@ -72,6 +77,15 @@ export interface BoardEntry {
   badges: Badge[];
 }
 
+/** A person held out of the board, listed (not silently dropped) where their entry would show. */
+export interface HeldOutEntry {
+  id: string;
+  name: string;
+  self: boolean;
+  /** The flags that hold them out; empty when the caller gave only the people. */
+  flagIds: string[];
+}
+
 export interface Board {
   lens: Lens;
   label: string;
@@ -86,7 +100,10 @@ export interface Board {
   hidden: number;
   /** Not ranked on this lens (below its thresholds). */
   unranked: number;
+  /** People held out by integrity flags, all of them (listed or not). */
   heldOut: number;
+  /** Those of them the caller may see, as individual entries are shown: themself, opted-in people, or all. */
+  heldOutEntries: HeldOutEntry[];
   settings: { minGroupSize: number; bands: string; minSpendUsd: number; minWorkingWeeks: number };
 }
 
@@ -107,6 +124,13 @@ export function boardMetrics(a: Acc): BoardMetrics {
     workingWeeks: a.workingWeeks.size,
     cacheEfficiency: promptTokens > 0 ? a.cacheReadTokens / promptTokens : null,
   };
+}
+
+/** `BoardOptions.heldOut` as person → flag ids. */
+export function heldOutMap(heldOut: BoardOptions['heldOut']): ReadonlyMap<string, readonly string[]> {
+  if (heldOut === undefined) return new Map();
+  if (heldOut instanceof Map) return heldOut;
+  return new Map((heldOut as readonly string[]).map((id) => [id, []]));
 }
 
 function peopleIn(a: Acc): number {
@@ -132,7 +156,8 @@ export function board(model: ValueModel, options: BoardOptions = {}): Board {
     minWorkingWeeks: options.minWorkingWeeks ?? 2,
   };
   const merit = lens !== 'spend';
-  const heldOut = new Set(options.heldOut ?? []);
+  const heldFlags = heldOutMap(options.heldOut);
+  const heldOut = new Set(heldFlags.keys());
   const { accs } = aggregate(model, window, 'all', heldOut);
   const dir = model.directory;
   const suppressed: Board['suppressed'] = [];
@@ -254,6 +279,19 @@ export function board(model: ValueModel, options: BoardOptions = {}): Board {
     hidden,
     unranked,
     heldOut: heldOut.size,
+    heldOutEntries: [...heldFlags]
+      .filter(
+        ([id]) =>
+          id === options.viewer ||
+          (level === 'person' && (options.allowIndividuals || dir.person(id)?.boardOptIn === true)),
+      )
+      .map(([id, flagIds]) => ({
+        id,
+        name: dir.person(id)?.name ?? id,
+        self: id === options.viewer,
+        flagIds: [...flagIds],
+      }))
+      .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)),
     settings: {
       minGroupSize,
       bands: 'top 10 %, top 25 %, top 50 %, rest',

@@ -10,7 +10,7 @@ import type { AiEvidence } from '../../ledger/work.js';
 import { SESSION_OUTCOMES, type SessionOutcome, type ValueModel } from '../value/model.js';
 import { type ValueSummary, valueSummary } from '../value/summary.js';
 import { ALL_TIME, inWindow } from '../value/time.js';
-import { type BoardEntry, type BoardOptions, board } from './board.js';
+import { type BoardEntry, type BoardOptions, board, heldOutMap } from './board.js';
 
 export interface ExplainedChange {
   id: string;
@@ -72,6 +72,8 @@ export interface Explanation {
   personId: string;
   name: string;
   heldOut: boolean;
+  /** The integrity flags that hold them out (empty when not held out, or when only people were given). */
+  heldOutBy: string[];
   /** The person's entry on the individual board for the lens (always visible to themself). */
   position: BoardEntry | null;
   totals: ValueSummary;
@@ -98,7 +100,8 @@ function exclusions(f: ValueModel['facts'][number]): string[] {
  */
 export function explain(model: ValueModel, personId: string, options: BoardOptions = {}): Explanation {
   const window = options.window ?? ALL_TIME;
-  const held = (options.heldOut ?? []).includes(personId);
+  const heldBy = heldOutMap(options.heldOut).get(personId);
+  const held = heldBy !== undefined;
   const position = held
     ? null
     : (board(model, { ...options, level: 'person', viewer: personId }).entries.find(
@@ -193,6 +196,7 @@ export function explain(model: ValueModel, personId: string, options: BoardOptio
     personId,
     name: model.directory.person(personId)?.name ?? personId,
     heldOut: held,
+    heldOutBy: [...(heldBy ?? [])],
     position,
     totals: valueSummary(model, { kind: 'person', personId }, window),
     changes,

@@ -17,6 +17,8 @@ export {
   type BoardOptions,
   board,
   boardMetrics,
+  type HeldOutEntry,
+  heldOutMap,
 } from './board.js';
 export {
   type ExplainedChange,

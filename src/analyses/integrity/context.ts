@@ -19,6 +19,13 @@ export interface IntegrityOptions {
    * 00:00 UTC, inside the window (monthly boards).
    */
   periodEnds?: readonly number[];
+  /**
+   * Prompt fingerprints by session id, for sessions whose summaries were read without them (the
+   * value model is built without fingerprints: at a large organisation they cost hundreds of MB,
+   * so `repeated_prompts` reads them per window). A session's own `promptFingerprints` are used
+   * when it is not in this map.
+   */
+  fingerprints?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface IntegrityContext {
@@ -41,6 +48,7 @@ export interface IntegrityContext {
   teamOf: Map<string, string>;
   /** People of each team (as in `teamOf`). */
   teamMembers: Map<string, string[]>;
+  fingerprints: ReadonlyMap<string, readonly string[]> | undefined;
 }
 
 /** The group of people for people without a team, and for comparisons across the whole org. */
@@ -126,7 +134,16 @@ export function integrityContext(model: ValueModel, options: IntegrityOptions): 
     baselineShippedOf,
     teamOf,
     teamMembers,
+    fingerprints: options.fingerprints,
   };
+}
+
+const NO_FINGERPRINTS: readonly string[] = [];
+
+/** The distinct prompt fingerprints of a session (see `IntegrityOptions.fingerprints`). */
+export function fingerprintsOf(ctx: IntegrityContext, session: number): readonly string[] {
+  const s = ctx.model.sessions[session]!;
+  return ctx.fingerprints?.get(s.sessionId) ?? s.promptFingerprints ?? NO_FINGERPRINTS;
 }
 
 /**

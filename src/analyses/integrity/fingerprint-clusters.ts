@@ -21,6 +21,18 @@ function popcount(x: number): number {
   return n;
 }
 
+/** The 8 hex digits of `s` from `at` as an unsigned 32-bit number, or -1 when one is not hex. */
+function hexWord(s: string, at: number): number {
+  let v = 0;
+  for (let k = at; k < at + 8; k++) {
+    const c = s.charCodeAt(k);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
 /**
  * Cluster id (the index of a representative) for each fingerprint; fingerprints that are not
  * 16 hex digits are their own cluster.
@@ -30,12 +42,16 @@ export function clusterFingerprints(fingerprints: readonly string[], maxDistance
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
   const valid = new Uint8Array(n);
-  fingerprints.forEach((f, i) => {
-    if (!/^[0-9a-f]{16}$/i.test(f)) return;
-    hi[i] = Number.parseInt(f.slice(0, 8), 16) >>> 0;
-    lo[i] = Number.parseInt(f.slice(8), 16) >>> 0;
+  for (let i = 0; i < n; i++) {
+    const f = fingerprints[i]!;
+    if (f.length !== 16) continue;
+    const h = hexWord(f, 0);
+    const l = hexWord(f, 8);
+    if (h < 0 || l < 0) continue;
+    hi[i] = h;
+    lo[i] = l;
     valid[i] = 1;
-  });
+  }
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
     let r = i;
@@ -52,22 +68,34 @@ export function clusterFingerprints(fingerprints: readonly string[], maxDistance
     const rb = find(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
-  const buckets = new Map<number, number[]>();
+  // Buckets as linked lists in typed arrays (members in arrival order): one small array per band
+  // and fingerprint was most of the time and garbage at a large organisation's volume.
+  const bucketOf = new Map<number, number>();
+  const first = new Int32Array(BANDS * n);
+  const last = new Int32Array(BANDS * n);
+  const next = new Int32Array(BANDS * n).fill(-1);
+  let buckets = 0;
   for (let i = 0; i < n; i++) {
     if (!valid[i]) continue;
     for (let b = 0; b < BANDS; b++) {
       const word = b < 2 ? hi[i]! : lo[i]!;
       const key = b * 0x10000 + ((b % 2 === 0 ? word >>> 16 : word) & 0xffff);
-      const bucket = buckets.get(key);
-      if (!bucket) {
-        buckets.set(key, [i]);
+      const slot = b * n + i;
+      const bucket = bucketOf.get(key);
+      if (bucket === undefined) {
+        bucketOf.set(key, buckets);
+        first[buckets] = slot;
+        last[buckets] = slot;
+        buckets++;
         continue;
       }
-      for (let k = 0; k < bucket.length && k < BUCKET_PROBES; k++) {
-        const j = bucket[k]!;
+      let probes = 0;
+      for (let at = first[bucket]!; at !== -1 && probes < BUCKET_PROBES; at = next[at]!, probes++) {
+        const j = at - b * n;
         if (popcount(hi[i]! ^ hi[j]!) + popcount(lo[i]! ^ lo[j]!) <= maxDistance) union(i, j);
       }
-      bucket.push(i);
+      next[last[bucket]!] = slot;
+      last[bucket] = slot;
     }
   }
   const out = new Int32Array(n);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { board } from '../board/board.js';
 import { HEAVY, honestTeam, WINDOW } from './fixtures.js';
-import { detectFindings, flagsFromFindings, heldOutFrom, integrityFlags, raisesFlag } from './flags.js';
+import {
+  detectFindings,
+  type Flag,
+  flagId,
+  flagsFromFindings,
+  heldOutFrom,
+  integrityFlags,
+  raisesFlag,
+} from './flags.js';
 import { evidence, type Finding } from './types.js';
 
 const finding = (signal: Finding['signal'], severity: Finding['severity']): Finding => ({
@@ -19,7 +27,7 @@ describe('flags', () => {
   it('an honest team, heavy user included, raises no finding at all', () => {
     const model = honestTeam().model();
     expect(detectFindings(model, { window: WINDOW })).toEqual([]);
-    expect(heldOutFrom(integrityFlags(model, { window: WINDOW }))).toEqual([]);
+    expect(heldOutFrom(integrityFlags(model, { window: WINDOW }))).toEqual(new Map());
   });
 
   it('one low finding is watched, not flagged; two signals or a medium one are flagged', () => {
@@ -61,7 +69,7 @@ describe('flags', () => {
     expect(flag.wastedUsd).toBe(480);
     expect(flag.spendUsd).toBe(480);
     const heldOut = heldOutFrom(flags);
-    expect(heldOut).toEqual(['x']);
+    expect(heldOut).toEqual(new Map([['x', [flag.id]]]));
     const b = board(model, {
       level: 'person',
       allowIndividuals: true,
@@ -71,7 +79,35 @@ describe('flags', () => {
     });
     expect(b.heldOut).toBe(1);
     expect(b.entries.some((e) => e.id === 'x')).toBe(false);
+    expect(b.heldOutEntries).toEqual([{ id: 'x', name: 'x', self: false, flagIds: [flag.id] }]);
     expect(b.entries.some((e) => e.id === HEAVY)).toBe(true);
     expect(flagsFromFindings(model, WINDOW, [])).toEqual([]);
+  });
+
+  it('gives a flag the same id on every run, and another id for another window or set of signals', () => {
+    const a = flagId('x', WINDOW, ['churn', 'tiny_prs']);
+    expect(a).toMatch(/^fl-[0-9a-f]{16}$/);
+    expect(flagId('x', WINDOW, ['tiny_prs', 'churn'])).toBe(a);
+    expect(flagId('x', WINDOW, ['churn'])).not.toBe(a);
+    expect(flagId('y', WINDOW, ['churn', 'tiny_prs'])).not.toBe(a);
+    expect(flagId('x', { from: WINDOW.from, until: WINDOW.until + 1 }, ['churn', 'tiny_prs'])).not.toBe(a);
+  });
+
+  it('holds out open and confirmed flags, not dismissed ones', () => {
+    const base = { personId: 'p', window: WINDOW, severity: 'medium', signals: [], findings: [] } as const;
+    const flag = (id: string, personId: string, status: Flag['status']): Flag => ({
+      ...base,
+      id,
+      personId,
+      status,
+      signals: ['churn'],
+      findings: [],
+      wastedUsd: 0,
+      spendUsd: 0,
+      review: null,
+    });
+    expect(
+      heldOutFrom([flag('f1', 'p', 'open'), flag('f2', 'p', 'confirmed'), flag('f3', 'q', 'dismissed')]),
+    ).toEqual(new Map([['p', ['f1', 'f2']]]));
   });
 });

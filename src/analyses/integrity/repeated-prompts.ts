@@ -8,7 +8,7 @@
  * holding such a fingerprint are left out.
  * @module
  */
-import { costOf, type IntegrityContext, idsOf, isWaste, peersOf } from './context.js';
+import { costOf, fingerprintsOf, type IntegrityContext, idsOf, isWaste, peersOf } from './context.js';
 import { clusterFingerprints } from './fingerprint-clusters.js';
 import { log1p, median, robustZ } from './stats.js';
 import { evidence, type Finding, round } from './types.js';
@@ -42,62 +42,89 @@ interface Repeats {
   largest: number;
 }
 
-/** Fingerprints typed (exactly) by many people in the window. */
-function idioms(ctx: IntegrityContext, th: RepeatedPromptThresholds): Set<string> {
-  const users = new Map<string, Set<string>>();
-  for (const [person, sessions] of ctx.sessionsOf)
-    for (const i of sessions)
-      for (const f of ctx.model.sessions[i]!.promptFingerprints ?? []) {
-        let set = users.get(f);
-        if (!set) {
-          set = new Set();
-          users.set(f, set);
-        }
-        set.add(person);
-      }
-  const min = Math.max(3, th.idiomShare * ctx.people.length);
+/** A group of one person's near-identical prompts that is mostly waste: a candidate repeat. */
+interface Candidate {
+  fingerprints: string[];
+  /** All its sessions, and those that are waste. */
+  sessions: number;
+  waste: number[];
+}
+
+/**
+ * The person's clusters with enough waste sessions, before team idioms are taken out. Most
+ * prompts are unique, so only clusters with enough fingerprints to hold enough sessions are
+ * looked at further.
+ */
+function candidatesOf(
+  ctx: IntegrityContext,
+  fps: readonly string[],
+  owner: readonly number[],
+  th: RepeatedPromptThresholds,
+): Candidate[] {
+  if (fps.length < th.minSessions) return [];
+  const cluster = clusterFingerprints(fps, th.maxDistance);
+  const size = new Int32Array(fps.length);
+  for (const c of cluster) size[c]!++;
+  const members = new Map<number, { fingerprints: string[]; sessions: Set<number> }>();
+  cluster.forEach((c, k) => {
+    if (size[c]! < th.minSessions) return;
+    let m = members.get(c);
+    if (!m) {
+      m = { fingerprints: [], sessions: new Set() };
+      members.set(c, m);
+    }
+    m.fingerprints.push(fps[k]!);
+    m.sessions.add(owner[k]!);
+  });
+  const out: Candidate[] = [];
+  for (const m of members.values()) {
+    if (m.sessions.size < th.minSessions) continue;
+    const waste = [...m.sessions].filter((i) => isWaste(ctx, i));
+    if (waste.length < th.minSessions || waste.length < th.minWasteShare * m.sessions.size) continue;
+    out.push({ fingerprints: m.fingerprints, sessions: m.sessions.size, waste });
+  }
+  return out;
+}
+
+/**
+ * Of `wanted`, the fingerprints typed (exactly) by many people in the window: team idioms. Only
+ * the candidates' fingerprints are counted (counting every prompt's people was most of this
+ * signal's time at thousands of engineers); a person's sessions are visited together, so each
+ * person counts once per fingerprint.
+ */
+function idioms(
+  ctx: IntegrityContext,
+  th: RepeatedPromptThresholds,
+  byPerson: Iterable<readonly string[]>,
+  wanted: ReadonlySet<string>,
+): Set<string> {
   const out = new Set<string>();
-  for (const [f, set] of users) if (set.size >= min) out.add(f);
+  if (wanted.size === 0) return out;
+  const users = new Map<string, number>();
+  const mine = new Set<string>();
+  for (const fps of byPerson) {
+    mine.clear();
+    for (const f of fps) if (wanted.has(f)) mine.add(f);
+    for (const f of mine) users.set(f, (users.get(f) ?? 0) + 1);
+  }
+  const min = Math.max(3, th.idiomShare * ctx.people.length);
+  for (const [f, n] of users) if (n >= min) out.add(f);
   return out;
 }
 
 function repeatsOf(
   ctx: IntegrityContext,
-  sessions: readonly number[],
-  th: RepeatedPromptThresholds,
+  candidates: readonly Candidate[],
   idiom: ReadonlySet<string>,
 ): Repeats {
-  const fps: string[] = [];
-  const owner: number[] = [];
-  for (const i of sessions)
-    for (const f of ctx.model.sessions[i]!.promptFingerprints ?? []) {
-      fps.push(f);
-      owner.push(i);
-    }
-  const none: Repeats = { sessions: [], clusters: 0, largest: 0 };
-  if (fps.length < th.minSessions) return none;
-  const cluster = clusterFingerprints(fps, th.maxDistance);
-  const members = new Map<number, Set<number>>();
-  const common = new Set<number>();
-  cluster.forEach((c, k) => {
-    if (idiom.has(fps[k]!)) common.add(c);
-    let set = members.get(c);
-    if (!set) {
-      set = new Set();
-      members.set(c, set);
-    }
-    set.add(owner[k]!);
-  });
   const hit = new Set<number>();
   let clusters = 0;
   let largest = 0;
-  for (const [c, set] of members) {
-    if (set.size < th.minSessions || common.has(c)) continue;
-    const waste = [...set].filter((i) => isWaste(ctx, i));
-    if (waste.length < th.minSessions || waste.length < th.minWasteShare * set.size) continue;
+  for (const c of candidates) {
+    if (c.fingerprints.some((f) => idiom.has(f))) continue;
     clusters++;
-    largest = Math.max(largest, set.size);
-    for (const i of waste) hit.add(i);
+    largest = Math.max(largest, c.sessions);
+    for (const i of c.waste) hit.add(i);
   }
   const sorted = [...hit].sort(
     (a, b) => ctx.model.sessions[a]!.firstTs - ctx.model.sessions[b]!.firstTs || a - b,
@@ -109,9 +136,26 @@ export function repeatedPrompts(
   ctx: IntegrityContext,
   th: RepeatedPromptThresholds = REPEATED_PROMPTS,
 ): Finding[] {
-  const idiom = idioms(ctx, th);
+  const candidates = new Map<string, Candidate[]>();
+  const wanted = new Set<string>();
+  // Every person's fingerprints, read once: the idioms need them again.
+  const prompts = new Map<string, string[]>();
+  for (const p of ctx.people) {
+    const fps: string[] = [];
+    const owner: number[] = [];
+    for (const i of ctx.sessionsOf.get(p) ?? [])
+      for (const f of fingerprintsOf(ctx, i)) {
+        fps.push(f);
+        owner.push(i);
+      }
+    prompts.set(p, fps);
+    const list = candidatesOf(ctx, fps, owner, th);
+    candidates.set(p, list);
+    for (const c of list) for (const f of c.fingerprints) wanted.add(f);
+  }
+  const idiom = idioms(ctx, th, prompts.values(), wanted);
   const all = new Map<string, Repeats>();
-  for (const p of ctx.people) all.set(p, repeatsOf(ctx, ctx.sessionsOf.get(p) ?? [], th, idiom));
+  for (const p of ctx.people) all.set(p, repeatsOf(ctx, candidates.get(p)!, idiom));
   const out: Finding[] = [];
   for (const p of ctx.people) {
     const r = all.get(p)!;

@@ -7,6 +7,7 @@ import {
   LENSES,
   type Lens,
 } from '../../analyses/board/index.js';
+import { flagBookFromStore } from '../../analyses/integrity/index.js';
 import { valueModelFromStore } from '../../analyses/value/index.js';
 import { type GlobalOptions, openContext, withGlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
@@ -38,7 +39,7 @@ interface BoardCliOptions extends RemoteOptions {
 function renderExplanation(x: Explanation): string {
   const t = x.totals;
   const lines = [
-    `${x.name} (${x.personId})${x.heldOut ? ' — held out of the board: open integrity flag' : ''}`,
+    `${x.name} (${x.personId})${x.heldOut ? ` — held out of the board by integrity flag ${x.heldOutBy.join(', ')}` : ''}`,
     x.position
       ? `Board position: ${x.position.band ? (BAND_LABELS[x.position.band] ?? x.position.band) : 'not ranked'}${x.position.rank ? ` (rank ${x.position.rank})` : ''}`
       : 'Not on the board for this lens.',
@@ -143,13 +144,16 @@ export function registerBoard(program: Command): void {
         minGroupSize,
         viewer: ctx.personId,
       };
-      const model = await ctx.withStore((store) => valueModelFromStore(store, directory));
+      const { model, heldOut } = await ctx.withStore(async (store) => {
+        const m = await valueModelFromStore(store, directory);
+        return { model: m, heldOut: (await flagBookFromStore(store, m, window)).heldOut };
+      });
       if (opts.explain) {
         const id = directory.resolve(opts.explain)?.id ?? directory.person(opts.explain)?.id;
         if (!id) throw new CliError(`"${opts.explain}" is nobody in the people directory.`);
-        printExplanation(explain(model, id, { ...options, level: 'person' }), opts);
+        printExplanation(explain(model, id, { ...options, level: 'person', heldOut }), opts);
         return;
       }
-      printBoard(board(model, options), opts);
+      printBoard(board(model, { ...options, heldOut }), opts);
     });
 }

@@ -36,7 +36,7 @@ export async function runPersonal(program: Command, opts: ReportOptions): Promis
     'By model',
     renderUsageTable(report.byModel),
     '',
-    `Ledger: ${ctx.dbPath}. More: tokenyield report daily|weekly|monthly|session|model|project --help`,
+    `Ledger: ${ctx.storeLabel}. More: tokenyield report daily|weekly|monthly|session|model|project --help`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -15,7 +15,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: ServeOptions, cmd: Command) => {
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
       await serveUntilStopped(ctx, { port: parsePort(opts.port), host: opts.host }, (server) => {
-        announceServer(server, ctx.dbPath);
+        announceServer(server, ctx.storeLabel);
         if (server.tokens.size === 0)
           process.stdout.write(
             `  No tokens yet: every request gets 401 until you create one (no restart needed):\n` +

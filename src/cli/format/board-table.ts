@@ -46,7 +46,10 @@ export function renderBoard(b: Board): string {
       : '',
     b.hidden ? `${b.hidden} people ranked but not shown (not opted in; --all shows them)` : '',
     b.unranked ? `${b.unranked} not ranked on this lens (below its thresholds)` : '',
-    b.heldOut ? `${b.heldOut} held out for open integrity flags` : '',
+    b.heldOut ? `${b.heldOut} held out for open or confirmed integrity flags (tokenyield flags)` : '',
+    ...b.heldOutEntries.map(
+      (e) => `  held out: ${e.name} (${e.id})${e.flagIds.length ? ` — ${e.flagIds.join(', ')}` : ''}`,
+    ),
   ];
   return notes.filter(Boolean).join('\n');
 }

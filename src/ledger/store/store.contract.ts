@@ -458,6 +458,34 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         expect(await store.usage({ ...UTC_BY_TOOL, personId: 'nobody' })).toEqual([]);
       });
 
+      it('groups by person, filters by model and sums credits (what budgets read)', async () => {
+        await store.write(
+          batch({
+            usage: [
+              usageRecord({ personId: 'person-1', model: 'claude-opus-4-1', costUsd: 2 }),
+              usageRecord({ personId: 'person-1', model: 'claude-sonnet-4-5', costUsd: 1 }),
+              usageRecord({
+                personId: 'person-2',
+                tool: 'codex',
+                source: 'codex_rollout',
+                model: 'gpt-5-codex',
+                credits: 3.5,
+                costUsd: null,
+                costBasis: 'unpriced',
+              }),
+            ],
+          }),
+        );
+        const byPerson = await store.usage({ groupBy: 'person', timeZone: 'UTC' });
+        expect(byPerson.map((r) => [r.key, r.calls, r.costUsd, r.credits])).toEqual([
+          ['person-1', 2, 3, 0],
+          ['person-2', 1, 0, 3.5],
+        ]);
+        const opus = await store.usage({ groupBy: 'person', timeZone: 'UTC', models: ['claude-opus-4-1'] });
+        expect(opus.map((r) => [r.key, r.costUsd])).toEqual([['person-1', 2]]);
+        expect(await store.usage({ ...UTC_BY_TOOL, models: [] })).toHaveLength(2);
+      });
+
       it('filters by a list of people, and an empty list selects nobody', async () => {
         await store.write(
           batch({
@@ -554,6 +582,7 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
           output: 24,
           reasoning: 8,
           costUsd: 1.75,
+          credits: 0,
           calls: 4,
           unpricedCalls: 0,
           models: ['alpha', 'zeta'],

@@ -46,7 +46,7 @@ export interface WriteResult {
   activityDuplicates: number;
 }
 
-export type UsageGrouping = 'day' | 'week' | 'month' | 'session' | 'model' | 'project' | 'tool';
+export type UsageGrouping = 'day' | 'week' | 'month' | 'session' | 'model' | 'project' | 'tool' | 'person';
 
 export interface UsageQuery {
   groupBy: UsageGrouping;
@@ -57,6 +57,8 @@ export interface UsageQuery {
   /** Inclusive local date YYYY-MM-DD in `timeZone`. */
   until?: string;
   tools?: Tool[];
+  /** Only calls of these models (as the tool wrote them); absent or empty: every model. */
+  models?: string[];
   personId?: string;
   /**
    * Only these people (a team's members). Unlike `tools`, an empty list selects nobody: a scope
@@ -72,7 +74,7 @@ export interface UsageQuery {
 
 /** Aggregated usage for one group. Token fields are sums of the canonical buckets. */
 export interface UsageGroupRow {
-  /** The group key: `YYYY-MM-DD` for day, the Monday `YYYY-MM-DD` for week, `YYYY-MM` for month, else the id/name. */
+  /** The group key: `YYYY-MM-DD` for day, the Monday `YYYY-MM-DD` for week, `YYYY-MM` for month, else the id/name (person id for person). */
   key: string;
   inputUncached: number;
   cacheRead: number;
@@ -83,6 +85,8 @@ export interface UsageGroupRow {
   reasoning: number;
   /** Sum over priced calls only. */
   costUsd: number;
+  /** Credits of credit-metered tools (0 where a tool reports none). */
+  credits: number;
   calls: number;
   /** Calls with no known price: their tokens are in the sums above, their cost is not. */
   unpricedCalls: number;

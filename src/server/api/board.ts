@@ -3,11 +3,13 @@
  * `tokenyield board` computes it. The board itself applies the privacy rules — groups below the
  * minimum size are suppressed, individuals appear only if they opted in or are the viewer — and the
  * server only chooses its inputs: a minimum that a caller may raise but never lower, and
- * non-opted-in individuals (`all`) for admins alone.
+ * non-opted-in individuals (`all`) for admins alone. People with open or confirmed integrity flags
+ * in the periods the window overlaps are held out (analyses/integrity, `serverFlagBook`).
  * @module
  */
 import { board, explain, LENSES, type Lens } from '../../analyses/board/index.js';
 import type { ServerContext } from '../context.js';
+import { serverFlagBook } from './flags.js';
 import { WINDOW_PARAMS } from './reports.js';
 import { ApiError, type ApiRoute, type ParamSpec, type Params } from './route.js';
 import { audit, readablePerson, userOf } from './scope.js';
@@ -85,8 +87,15 @@ export const boardRoutes: ApiRoute[] = [
       const level = (params.string('level') ?? 'team') as 'team' | 'person';
       if (all && level === 'person') audit(ctx, c, user, 'board.individuals', 'org');
       const model = await ctx.valueModel();
+      const { heldOut } = await serverFlagBook(ctx, options.window);
       return c.json(
-        board(model, { ...options, level, allowIndividuals: all, viewer: user.personId ?? undefined }),
+        board(model, {
+          ...options,
+          level,
+          allowIndividuals: all,
+          viewer: user.personId ?? undefined,
+          heldOut,
+        }),
       );
     },
   },
@@ -108,7 +117,8 @@ export const boardRoutes: ApiRoute[] = [
       const id = readablePerson(ctx.directory(), user, params.path('person'), spanOfWindow(options.window));
       audit(ctx, c, user, 'board.explain', id);
       const model = await ctx.valueModel();
-      const explanation = explain(model, id, { ...options, level: 'person', viewer: id });
+      const { heldOut } = await serverFlagBook(ctx, options.window);
+      const explanation = explain(model, id, { ...options, level: 'person', viewer: id, heldOut });
       const nothing =
         explanation.position === null &&
         explanation.changes.length === 0 &&

@@ -8,6 +8,8 @@ import type { Hono } from 'hono';
 import type { AppEnv, ServerContext } from '../context.js';
 import { problem } from '../http/problem.js';
 import { boardRoutes } from './board.js';
+import { budgetRoutes } from './budgets.js';
+import { flagRoutes } from './flags.js';
 import { meRoutes } from './me.js';
 import { openApiDocument } from './openapi.js';
 import { OTHER_ROUTES } from './other-routes.js';
@@ -27,6 +29,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...peopleRoutes,
   ...teamRoutes,
   ...toolRoutes,
+  ...budgetRoutes,
+  ...flagRoutes,
 ];
 
 /** `/a/{b}` → `/a/:b`. */

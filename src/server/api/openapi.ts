@@ -86,6 +86,15 @@ function apiOperation(r: ApiRoute) {
     ...(r.description ? { description: r.description } : {}),
     tags: [r.tag],
     parameters: r.params.map(parameterOf),
+    ...(r.body
+      ? {
+          requestBody: {
+            required: true,
+            description: r.body,
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+        }
+      : {}),
     responses: {
       200: { description: r.response, content: { 'application/json': { schema: { type: 'object' } } } },
       ...errorResponses([...(r.params.length > 0 ? [400 as const] : []), 401, ...(r.errors ?? [])], {}),

@@ -26,7 +26,7 @@ export interface ParamSpec {
 }
 
 export interface ApiRoute {
-  method: 'get';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** OpenAPI form, `{name}` for path parameters. */
   path: string;
   summary: string;
@@ -35,6 +35,8 @@ export interface ApiRoute {
   params: ParamSpec[];
   /** What a 200 carries. */
   response: string;
+  /** A JSON request body (POST, PUT): what it holds. */
+  body?: string;
   /** Answers the caller can expect besides 200, 400 and 401 (e.g. 403, 404). */
   errors?: ContentfulStatusCode[];
   handler: (c: Context<AppEnv>, params: Params, ctx: ServerContext) => Promise<Response> | Response;

@@ -250,7 +250,22 @@ function BoardView({ board, canOpenTeam }: { board: BoardAnswer; canOpenTeam: (i
           </li>
         ) : null}
         {board.heldOut > 0 ? (
-          <li>{formatCount(board.heldOut)} held out pending review of integrity flags.</li>
+          <li>
+            {formatCount(board.heldOut)} held out by open or confirmed integrity flags
+            {board.heldOutEntries?.length ? ': ' : '.'}
+            {board.heldOutEntries?.map((e, i) => (
+              <span key={e.id} data-held-out={e.id}>
+                {i > 0 ? '; ' : ''}
+                {e.name}
+                {e.flagIds.map((id) => (
+                  <span key={id}>
+                    {' '}
+                    <Link to={`/integrity/${encodeURIComponent(id)}`}>{id}</Link>
+                  </span>
+                ))}
+              </span>
+            ))}
+          </li>
         ) : null}
       </ul>
     </>

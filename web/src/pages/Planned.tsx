@@ -14,30 +14,6 @@ export interface PlannedPage {
 
 export const PLANNED: readonly PlannedPage[] = [
   {
-    path: '/integrity',
-    title: 'Integrity',
-    issue: '#6',
-    summary:
-      'Signals of tokenmaxxing: spend that buys no outcome, explained with its evidence and an estimate of the money wasted.',
-    will: [
-      'Open flags per person and team, each with the signal, the evidence and the estimated wasted dollars.',
-      'Signals compared with the person’s own baseline and their peer group (median and MAD), so a heavy user who ships is not flagged: spend without outcomes, cost-per-outcome outliers, unattended loops, repeated near-duplicate prompts, cache padding, spikes before a board period closes, sessions with no edits at high spend, churn of AI lines within 14 days, many tiny self-merged PRs.',
-      'The review workflow: open → confirmed or dismissed, with a note. Open flags hold a person out of the board until reviewed (the board already reports how many are held out).',
-    ],
-  },
-  {
-    path: '/budgets',
-    title: 'Budgets',
-    issue: '#7',
-    summary:
-      'Budgets per organisation, team, person or tool, with burn-down and a forecast of period-end spend.',
-    will: [
-      'Each budget’s period (month, quarter, year), limit in dollars, tokens or credits, soft thresholds and roll-over.',
-      'A burn-down chart: spend so far against the budget line, with the burn rate (weekday seasonality and adoption growth) and a forecast interval for the period end.',
-      'The date each budget is expected to run out, "what if" caps, and the alerts sent (Slack-compatible, signed webhook, e-mail), once per threshold and period.',
-    ],
-  },
-  {
     path: '/roi',
     title: 'ROI',
     issue: '#7',

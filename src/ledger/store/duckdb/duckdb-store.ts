@@ -434,6 +434,7 @@ const GROUP_KEYS: Record<UsageGrouping, string> = {
   model: "coalesce(model, '(unknown)')",
   project: "coalesce(project, '(none)')",
   tool: 'tool',
+  person: 'person_id',
 };
 
 const DAY_MS = 86_400_000;
@@ -762,6 +763,11 @@ class DuckDbStore implements Store {
         values.tools = listValue([...query.tools]);
         types.tools = LIST(VARCHAR);
       }
+      if (query.models !== undefined && query.models.length > 0) {
+        scoped.push('list_contains($models, model)');
+        values.models = listValue([...query.models]);
+        types.models = LIST(VARCHAR);
+      }
       if (query.personId !== undefined) {
         scoped.push('person_id = $person');
         values.person = query.personId;
@@ -804,6 +810,7 @@ class DuckDbStore implements Store {
           CAST(sum(output) AS DOUBLE) AS output,
           CAST(sum(reasoning) AS DOUBLE) AS reasoning,
           CAST(coalesce(sum(cost_usd), 0) AS DOUBLE) AS cost_usd,
+          CAST(coalesce(sum(credits), 0) AS DOUBLE) AS credits,
           CAST(count(*) AS DOUBLE) AS calls,
           CAST(count(*) FILTER (WHERE cost_usd IS NULL) AS DOUBLE) AS unpriced_calls,
           CAST(epoch_ms(min(ts)) AS DOUBLE) AS first_ts,
@@ -845,6 +852,7 @@ class DuckDbStore implements Store {
           output: Number(row.output),
           reasoning: Number(row.reasoning),
           costUsd: Number(row.cost_usd),
+          credits: Number(row.credits),
           calls: Number(row.calls),
           unpricedCalls: Number(row.unpriced_calls),
           models: models.get(key) ?? [],
