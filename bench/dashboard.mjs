@@ -11,8 +11,8 @@
 //            made for the run in the demo's own tokens file.
 // 3. browse  Debian's Chromium via playwright-core, signed in with that token, opens the overview
 //            twice (cold: the server builds its value model on the first request; warm: cached)
-//            and then the teams, tools and board pages. For each: navigation start → every chart
-//            drawn, and the API responses the page requested (the largest is reported).
+//            and then the teams, tools, ROI (cold, warm) and board pages. For each: navigation start → every chart
+//            drawn, the server's CPU time meanwhile, and the API responses the page requested (the largest is reported).
 // Prints the numbers (no assertions on time; the machine may be shared) with the server's peak RSS,
 // and appends the run to bench/out/dashboard-<date>.json.
 import { spawn, spawnSync } from 'node:child_process';
@@ -177,6 +177,19 @@ function serverPeakRssMiB() {
   }
 }
 
+/** CPU time (user + system) the server has used so far, in ms: wall times swing with the machine's load. */
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+function serverCpuMs() {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Math.round(((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK);
+  } catch {
+    return null;
+  }
+}
+
 // ---- 3. browse -----------------------------------------------------------------------------------
 
 /** Runs in the page: how many chart canvases have something drawn on them. */
@@ -206,6 +219,7 @@ process.on('uncaughtException', async (err) => {
   process.exit(1);
 });
 
+const loadAtStart = loadavg();
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 await context.addInitScript(`sessionStorage.setItem('tokenyield.token', ${JSON.stringify(token)})`);
@@ -235,12 +249,14 @@ page.on('response', async (res) => {
 /** Opens `path`, waits for `charts` drawn charts (or `selector`), and reports what it took. */
 async function visit(label, path, { charts, selector }) {
   responses = [];
+  const cpuBefore = serverCpuMs();
   await page.goto(`${url}${path}`);
   // Polled from here: waitForFunction would compile its predicate in the page, which the
   // dashboard's Content-Security-Policy (no eval) forbids.
   while (charts > 0 && (await page.evaluate(drawnCharts)) < charts) await page.waitForTimeout(50);
   if (selector) await page.locator(selector).first().waitFor();
   const ms = await page.evaluate('performance.now()');
+  const cpuAfter = serverCpuMs();
   // Let the bodies of the responses just received be read.
   await page.waitForTimeout(200);
   const largest = responses.reduce((a, b) => ((b.bytes ?? 0) > (a?.bytes ?? -1) ? b : a), null);
@@ -249,13 +265,15 @@ async function visit(label, path, { charts, selector }) {
     page: label,
     path,
     firstRenderMs: Math.round(ms),
+    serverCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
     apiRequests: responses.length,
     apiBytes: responses.reduce((s, r) => s + (r.bytes ?? 0), 0),
     largest,
     slowest,
   };
   console.log(
-    `${label.padEnd(16)} ${String(row.firstRenderMs).padStart(7)} ms to ${charts > 0 ? `${charts} charts drawn` : 'table shown'}; ` +
+    `${label.padEnd(16)} ${String(row.firstRenderMs).padStart(7)} ms to ${charts > 0 ? `${charts} charts drawn` : 'table shown'} ` +
+      `(server CPU ${row.serverCpuMs ?? '?'} ms); ` +
       `${row.apiRequests} API requests, ${(row.apiBytes / 1024).toFixed(1)} KiB; largest ${((largest?.bytes ?? 0) / 1024).toFixed(1)} KiB ${largest?.path ?? ''}; ` +
       `slowest ${slowest?.ms ?? '?'} ms ${slowest?.path ?? ''}`,
   );
@@ -274,8 +292,14 @@ pages.push(
   }),
 );
 pages.push(await visit('tools', '/tools', { charts: 2 }));
+// ROI before the board: the first of them to open computes the integrity flags of the periods
+// the range overlaps (kept per ledger state), which the other then reads.
+pages.push(await visit('roi (cold)', '/roi', { charts: 3 }));
+pages.push(await visit('roi (warm)', '/roi', { charts: 3 }));
 pages.push(await visit('board', '/board', { charts: 1 }));
 await browser.close();
+// The server's CPU time over every page above (before the unscoped value read below).
+const serverCpuTotal = serverCpuMs();
 
 // What the dashboard no longer asks for: every person's summary.
 const fullValue = await fetch(`${url}/api/v1/value`, { headers: { authorization: `Bearer ${token}` } });
@@ -291,14 +315,17 @@ const largest = pages
 console.log(
   `\nLargest API response the dashboard requested: ${((largest?.bytes ?? 0) / 1024).toFixed(1)} KiB (${largest?.path}).` +
     `\nFor comparison, GET /api/v1/value with every person (not requested by the dashboard): ${(fullValueBytes / MiB).toFixed(2)} MiB.` +
-    `\nServer peak RSS: ${peakRss ?? 'unknown'} MiB.` +
-    `\nMachine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load ${loadavg()
+    `\nServer peak RSS: ${peakRss ?? 'unknown'} MiB; server CPU time in all: ${serverCpuTotal ?? '?'} ms.` +
+    `\nMachine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load at start ${loadAtStart
+      .map((l) => l.toFixed(2))
+      .join(' ')}, at the end ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}, ${Math.round(totalmem() / MiB / 1024)} GiB.`,
 );
 
 const result = {
   at: new Date().toISOString(),
+  loadAtStart,
   engineers,
   teams,
   days,
@@ -309,6 +336,7 @@ const result = {
   largestApiResponse: largest,
   fullValueBytes,
   serverPeakRssMiB: peakRss,
+  serverCpuMs: serverCpuTotal,
   machine: { cores: cpus().length, model: cpus()[0]?.model ?? null, load: loadavg() },
 };
 mkdirSync(OUT, { recursive: true });

@@ -20,6 +20,7 @@ import { runPersonal } from './commands/personal.js';
 import { registerPrices } from './commands/prices.js';
 import { registerPush } from './commands/push.js';
 import { type ReportOptions, registerReport } from './commands/report.js';
+import { registerRoi } from './commands/roi.js';
 import { registerServe } from './commands/serve.js';
 import { registerSurvival } from './commands/survival.js';
 import { registerToken } from './commands/token.js';
@@ -49,6 +50,7 @@ function buildProgram(): Command {
   registerBoard(program);
   registerFlags(program);
   registerValue(program);
+  registerRoi(program);
   registerPeople(program);
   registerSurvival(program);
   registerServe(program);

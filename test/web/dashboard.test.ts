@@ -452,16 +452,65 @@ describe.skipIf(!haveChromium)('web dashboard (Chromium, demo organisation)', ()
     await context.close();
   });
 
-  it('ROI says what it will show, with no numbers', async () => {
+  interface RoiAnswer {
+    totals: { spendUsd: number; nd: number | null; agentWorkUnits: number; waste: { usd: number } };
+    periods: { start: string; spendUsd: number }[];
+    scope: { kind: string };
+  }
+
+  it('ROI: spend, outcomes and waste per week equal to the API; filters and the period change them', async () => {
     const { context, page } = await signedIn(server.tokens.admin!);
-    for (const [path, name] of [['/roi', 'ROI']] as const) {
-      await page.getByRole('link', { name, exact: true }).click();
-      const section = page.locator(`[data-planned="${path}"]`);
-      await section.waitFor();
-      expect(await section.textContent()).toContain('Not available yet');
-      expect(await page.locator('[data-tile], table, .chart').count()).toBe(0);
-      await shot(page, path.slice(1));
-    }
+    await page.getByRole('link', { name: 'ROI', exact: true }).click();
+    expect(new URL(page.url()).pathname).toBe('/roi');
+    const roi = await api<RoiAnswer>('/api/v1/roi');
+    expect(roi.totals.spendUsd).toBeGreaterThan(0);
+    await spendShown(page, roi.totals.spendUsd);
+    expect(await page.locator('[data-tile="nd"]').getAttribute('data-value')).toBe(String(roi.totals.nd));
+    expect(await page.locator('[data-tile="waste"]').getAttribute('data-value')).toBe(
+      String(roi.totals.waste.usd),
+    );
+    // Columns: period, spend …
+    expect(await columnBy(page, 'roi-periods', 0, 1)).toEqual(
+      Object.fromEntries(roi.periods.map((p) => [p.start, String(p.spendUsd)])),
+    );
+    await expect.poll(() => drawnCharts(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    await csvEqualsTable(page, 'roi-periods');
+    await csvEqualsTable(page, 'roi-waste');
+    await csvEqualsTable(page, 'roi-teams');
+    await shot(page, 'roi');
+
+    await page.getByRole('button', { name: 'Monthly' }).click();
+    const monthly = await api<RoiAnswer>('/api/v1/roi?period=month');
+    await expect
+      .poll(() => page.locator('table[data-table="roi-periods"] tbody tr').count())
+      .toBe(monthly.periods.length);
+    expect(new URL(page.url()).searchParams.get('period')).toBe('month');
+
+    await page.locator('select[name="tool"]').selectOption('codex');
+    const codex = await api<RoiAnswer>('/api/v1/roi?period=month&tool=codex');
+    expect(codex.totals.spendUsd).toBeLessThan(roi.totals.spendUsd);
+    await spendShown(page, codex.totals.spendUsd);
+    // ND is not split by tool: its tile goes rather than show the org's ND against one tool's spend.
+    expect(await page.locator('[data-tile="nd"]').count()).toBe(0);
+    await context.close();
+  });
+
+  it('ROI for an engineer: only their own numbers, and the API’s refusal for a team', async () => {
+    const { context, page } = await signedIn(server.tokens.engineer!);
+    await page.getByRole('link', { name: 'ROI', exact: true }).click();
+    const own = await api<RoiAnswer>('/api/v1/roi', 'engineer');
+    expect(own.scope.kind).toBe('person');
+    const daily = await api<DailyAnswer>('/api/v1/reports/daily?tz=UTC', 'engineer');
+    await page.locator('[data-roi-scope="person"]').waitFor();
+    await spendShown(page, own.totals.spendUsd);
+    expect(own.totals.spendUsd).toBeCloseTo(daily.totals.cost_usd, 6);
+    expect(await page.locator('table[data-table="roi-teams"]').count()).toBe(0);
+    await shot(page, 'roi-engineer');
+    await page.goto(`${server.url}/roi?team=payments`);
+    const alert = page.locator('[data-page="roi"]').getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('An engineer token reads only its own person, not a team.');
+    expect(await page.locator('[data-tile], table').count()).toBe(0);
     await context.close();
   });
 

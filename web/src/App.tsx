@@ -13,7 +13,7 @@ import { FlagPage, Integrity } from './pages/Integrity.js';
 import { NotFound } from './pages/NotFound.js';
 import { Overview } from './pages/Overview.js';
 import { Person } from './pages/Person.js';
-import { PLANNED, Planned } from './pages/Planned.js';
+import { Roi } from './pages/Roi.js';
 import { SignIn } from './pages/SignIn.js';
 import { TeamPage, Teams } from './pages/Teams.js';
 import { Tools } from './pages/Tools.js';
@@ -101,7 +101,7 @@ function Shell({ session }: { session: Session }) {
     { to: '/budgets', label: 'Budgets' },
     { to: '/integrity', label: 'Integrity' },
     ...(own ? [{ to: `/people/${encodeURIComponent(own)}`, label: 'My page' }] : []),
-    ...PLANNED.map((p) => ({ to: p.path, label: p.title })),
+    { to: '/roi', label: 'ROI' },
   ];
   return (
     <>
@@ -143,6 +143,7 @@ function Page({ path }: { path: string }) {
   if (path === '/tools') return <Tools />;
   if (path === '/budgets') return <Budgets />;
   if (path === '/integrity') return <Integrity />;
+  if (path === '/roi') return <Roi />;
   const flag = /^\/integrity\/([^/]+)$/.exec(path);
   if (flag) return <FlagPage id={decodeURIComponent(flag[1]!)} />;
   const budget = /^\/budgets\/([^/]+)$/.exec(path);
@@ -151,7 +152,5 @@ function Page({ path }: { path: string }) {
   if (team) return <TeamPage id={decodeURIComponent(team[1]!)} />;
   const person = /^\/people\/([^/]+)$/.exec(path);
   if (person) return <Person id={decodeURIComponent(person[1]!)} />;
-  const planned = PLANNED.find((p) => p.path === path);
-  if (planned) return <Planned page={planned} />;
   return <NotFound />;
 }

@@ -10,9 +10,11 @@ import type {
   BudgetStatus,
   DailyReport,
   ModelReport,
+  RoiReport,
   ToolBreakdown,
   ValueSummary,
 } from './types.js';
+import { WASTE_CAUSES, type WasteCause } from './types.js';
 
 const TOOL_COLOURS: Record<string, string> = {
   'claude-code': '#d97757',
@@ -313,5 +315,136 @@ export function burnDownChart(status: BudgetStatus): ChartOption {
         },
       },
     ],
+  };
+}
+
+export const WASTE_LABELS: Record<WasteCause, string> = {
+  no_edits: 'No edits',
+  never_committed: 'Edited, never committed',
+  not_shipped: 'Committed, never shipped',
+  not_durable: 'Shipped, then reverted, rolled back or an incident',
+  not_counted: 'Shipped but not counted (trivial, self-merged, revert)',
+};
+
+const WASTE_COLOURS: Record<WasteCause, string> = {
+  no_edits: '#c2c7d0',
+  never_committed: '#e0a458',
+  not_shipped: '#d97757',
+  not_durable: '#c0392b',
+  not_counted: '#8e6fb8',
+};
+
+/** Spend bars with the outcomes as lines on a second axis; an outcome the filter leaves out is not drawn. */
+export function roiSpendOutcomesChart(report: RoiReport): ChartOption {
+  const rows = report.periods;
+  const line = (name: string, data: (number | null)[], color: string) => ({
+    name,
+    type: 'line' as const,
+    yAxisIndex: 1,
+    data: data.map((v) => (v === null ? null : Number(v.toFixed(2)))),
+    itemStyle: { color },
+  });
+  const split = report.tools === null;
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0 },
+    grid: { left: 64, right: 56, top: 24, bottom: 56 },
+    xAxis: { type: 'category', data: rows.map((r) => r.start), name: `${report.period} of` },
+    yAxis: [
+      { type: 'value', name: 'USD', axisLabel: { formatter: usdAxisLabel } },
+      { type: 'value', name: 'outcomes' },
+    ],
+    series: [
+      {
+        name: 'Spend (USD)',
+        type: 'bar',
+        data: rows.map((r) => r.spendUsd),
+        itemStyle: { color: '#3b6fd6' },
+      },
+      ...(split
+        ? [
+            line(
+              'Normalised deployments',
+              rows.map((r) => r.nd),
+              '#2e9e6a',
+            ),
+            line(
+              'Durable changes',
+              rows.map((r) => r.durableChanges),
+              '#8e6fb8',
+            ),
+          ]
+        : []),
+      line(
+        'Agent work units',
+        rows.map((r) => r.agentWorkUnits),
+        '#e0a458',
+      ),
+    ],
+  };
+}
+
+/** Cost per outcome per period; a period with no outcome has no point (a gap, not zero). */
+export function roiCostChart(report: RoiReport): ChartOption {
+  const rows = report.periods;
+  const line = (name: string, data: (number | null)[], color: string) => ({
+    name,
+    type: 'line' as const,
+    connectNulls: false,
+    data,
+    itemStyle: { color },
+  });
+  return {
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v) => (typeof v === 'number' ? formatUsd(v) : '—'),
+    },
+    legend: { bottom: 0 },
+    grid: { left: 64, right: 16, top: 24, bottom: 56 },
+    xAxis: { type: 'category', data: rows.map((r) => r.start), name: `${report.period} of` },
+    yAxis: { type: 'value', name: 'USD', axisLabel: { formatter: usdAxisLabel } },
+    series: [
+      ...(report.tools === null
+        ? [
+            line(
+              'USD per ND',
+              rows.map((r) => r.costPerNd),
+              '#2e9e6a',
+            ),
+            line(
+              'USD per durable change',
+              rows.map((r) => r.costPerDurableChange),
+              '#8e6fb8',
+            ),
+          ]
+        : []),
+      line(
+        'USD per agent work unit',
+        rows.map((r) => r.costPerAgentWorkUnit),
+        '#e0a458',
+      ),
+    ],
+  };
+}
+
+/** Spend with no durable outcome per period, stacked by cause. */
+export function roiWasteChart(report: RoiReport): ChartOption {
+  const rows = report.periods;
+  return {
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v) => (typeof v === 'number' ? formatUsd(v) : String(v)),
+    },
+    legend: { bottom: 0 },
+    grid: { left: 64, right: 16, top: 24, bottom: 80 },
+    xAxis: { type: 'category', data: rows.map((r) => r.start), name: `${report.period} of` },
+    yAxis: { type: 'value', name: 'USD', axisLabel: { formatter: usdAxisLabel } },
+    series: WASTE_CAUSES.map((cause) => ({
+      name: WASTE_LABELS[cause],
+      type: 'bar' as const,
+      stack: 'waste',
+      data: rows.map((r) => r.waste.byCause[cause]),
+      itemStyle: { color: WASTE_COLOURS[cause] },
+    })),
   };
 }

@@ -471,3 +471,88 @@ export interface FlagExplanationAnswer {
   }[];
   reproduce: { sessions: string; activity: string; changes: string };
 }
+
+/** `GET /api/v1/roi` (src/analyses/roi/roi.ts). */
+export const WASTE_CAUSES = [
+  'no_edits',
+  'never_committed',
+  'not_shipped',
+  'not_durable',
+  'not_counted',
+] as const;
+export type WasteCause = (typeof WASTE_CAUSES)[number];
+
+export interface RoiNumbers {
+  spendUsd: number;
+  sessions: number;
+  unpricedCalls: number;
+  attempted: number;
+  agentWorkUnits: number;
+  shipped: number | null;
+  durableChanges: number | null;
+  nd: number | null;
+  costPerNd: number | null;
+  costPerAgentWorkUnit: number | null;
+  costPerDurableChange: number | null;
+  lowData: ('nd' | 'agentWorkUnits' | 'durableChanges')[];
+  waste: { usd: number; share: number | null; byCause: Record<WasteCause, number>; pendingUsd: number };
+}
+
+export interface RoiPeriodRow extends RoiNumbers {
+  start: string;
+  from: string;
+  until: string;
+  partial: boolean;
+}
+
+export interface RoiTrend {
+  direction: 'falling' | 'flat' | 'rising' | null;
+  changePerPeriod: number | null;
+  periods: number;
+  reason: string | null;
+}
+
+export interface RoiBudget {
+  id: string;
+  name: string;
+  unit: string;
+  period: { label: string; start: string; end: string };
+  elapsed: number;
+  spent: number;
+  limit: number;
+  used: number;
+  outcomes: { nd: number | null; agentWorkUnits: number; durableChanges: number | null } | null;
+  ndPerThousandSpent: number | null;
+  ndPerThousandLimit: number | null;
+  agentWorkUnitsPerThousandSpent: number | null;
+  note: string | null;
+}
+
+export interface RoiReport {
+  from: string | null;
+  until: string | null;
+  period: 'week' | 'month';
+  scope: { kind: 'org' } | { kind: 'teams'; teams: string[] } | { kind: 'person'; personId: string };
+  tools: string[] | null;
+  ndBasis: string;
+  minOutcomes: number;
+  minGroupSize: number;
+  totals: RoiNumbers;
+  periods: RoiPeriodRow[];
+  trend: { costPerNd: RoiTrend; costPerAgentWorkUnit: RoiTrend; costPerDurableChange: RoiTrend };
+  flagged: {
+    flags: { open: number; confirmed: number; dismissed: number };
+    wastedUsd: number;
+    confirmedUsd: number;
+    flaggedSpendUsd: number;
+    from: string | null;
+    until: string | null;
+  } | null;
+  teams: {
+    team: string | null;
+    suppressed: boolean;
+    numbers: (RoiNumbers & { contributors: number }) | null;
+  }[];
+  budgets: RoiBudget[];
+  notes: string[];
+}

@@ -15,6 +15,7 @@ import { openApiDocument } from './openapi.js';
 import { OTHER_ROUTES } from './other-routes.js';
 import { peopleRoutes } from './people.js';
 import { reportRoutes } from './reports.js';
+import { roiRoutes } from './roi.js';
 import { ApiError, type ApiRoute, parseParams } from './route.js';
 import { teamRoutes } from './teams.js';
 import { toolRoutes } from './tools.js';
@@ -31,6 +32,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...toolRoutes,
   ...budgetRoutes,
   ...flagRoutes,
+  ...roiRoutes,
 ];
 
 /** `/a/{b}` → `/a/:b`. */
