@@ -22,6 +22,7 @@ import {
   touchedCode,
 } from './context.js';
 import { type DetectOptions, type Flag, type Thresholds, thresholdsOf } from './flags.js';
+import { robustZ } from './stats.js';
 import type { Finding, Severity, SignalId } from './types.js';
 import { unpromptedMs } from './unattended-loops.js';
 
@@ -480,25 +481,71 @@ const EXPLAIN: { [S in SignalId]: Explainer<S> } = {
         '≥',
         th.minExcessUsd,
       );
+      const excess = spend - th.spikeDays * daily;
+      const wasteDaily = b.derive(
+        `period${k}OwnDailyWasteUsd`,
+        sum(
+          base.filter((s) => s.waste),
+          (s) => s.costUsd,
+        ) / th.baseDays,
+        2,
+        `Σ costUsd of the sessions in the ${th.baseDays} days before the spike marked waste / ${th.baseDays}`,
+      );
+      const excessWaste = b.derive(
+        `period${k}ExcessWasteShare`,
+        excess > 0 ? (waste - th.spikeDays * wasteDaily) / excess : 0,
+        3,
+        `(spike waste $ − ${th.spikeDays} × own daily waste $) / (spike $ − ${th.spikeDays} × own daily $)`,
+      );
+      // The person's own swings: each run of spikeDays consecutive base days, log scale.
+      const pad = th.spikeDays * th.floorDailyUsd;
+      const runs: number[] = [];
+      for (let d = 0; d + th.spikeDays <= th.baseDays; d++) {
+        const from = baseFrom + d * DAY_MS;
+        const until = from + th.spikeDays * DAY_MS;
+        runs.push(
+          Math.log(
+            sum(
+              base.filter((s) => s.firstTs >= from && s.firstTs < until),
+              (s) => s.costUsd,
+            ) + pad,
+          ),
+        );
+      }
+      const own = robustZ(Math.log(spend + pad), runs, { minSample: 5, madFloor: 0.3 }).z;
+      const ownZ = b.derive(
+        `period${k}OwnZ`,
+        own ?? 0,
+        2,
+        `robust z of log(spike $ + ${pad}) against log(Σ costUsd + ${pad}) of each ${th.spikeDays} consecutive days of the ${th.baseDays} before the spike (MAD floor 0.3)`,
+      );
+      const peerZ = f.evidence.numbers[`period${k}PeerZ`] ?? null;
       b.check(
-        `close ${close}: waste share of the spike`,
-        spend > 0 ? roundTo(waste / spend, 3) : null,
+        `close ${close}: waste share of the excess`,
+        excess > 0 ? roundTo(excessWaste, 3) : null,
         '≥',
-        th.minWasteShare,
+        th.minExcessWasteShare,
+      );
+      b.check(`close ${close}: robust z against the peers`, peerZ, '≥', th.minPeerZ);
+      b.derive(
+        `period${k}CombinedZ`,
+        peerZ === null ? 0 : (ownZ + peerZ) / Math.SQRT2,
+        2,
+        '(own z + peer z) / √2',
       );
       b.check(
-        `close ${close}: robust z against the peers`,
-        f.evidence.numbers[`period${k}PeerZ`] ?? null,
+        `close ${close}: (own z + peer z) / √2`,
+        peerZ === null ? null : roundTo((ownZ + peerZ) / Math.SQRT2, 2),
         '≥',
-        th.minPeerZ,
+        th.minCombinedZ,
       );
       b.note(`period${k}PeerMedianRatio`, 'exp(median of log(ratio)) of the peers at the same close');
       b.note(`period${k}PeerZ`, PEER_Z('value is log(its ratio at that close)', 0.3));
     }
     b.derive('maxRatio', maxRatio, 2, 'the largest ratio above');
     return {
-      rule: 'Daily spend jumped before a board period closed, far more than the peers’, mostly on waste.',
-      wasteHow: `Σ over the closes of min(spike waste, spike − ${th.spikeDays} × own daily $)`,
+      rule: 'Daily spend jumped before a board period closed, the spend above the own rate bought nothing durable, and the jump stands out from the person’s own swings and the peers’ jump together.',
+      wasteHow: `Σ over the closes of min(spike waste − ${th.spikeDays} × own daily waste $, spike − ${th.spikeDays} × own daily $)`,
     };
   },
   no_edit_sessions(f, rows, th, b) {
