@@ -13,6 +13,8 @@ export interface ServeFlags {
   host?: string;
   /** Overrides the configured tokens file (the demo keeps its tokens in its own directory). */
   tokensFile?: string;
+  /** The clock budgets are judged by (the demo's is its last day); default the real one. */
+  now?: () => number;
 }
 
 export function parsePort(value: string | undefined): number | undefined {
@@ -59,6 +61,7 @@ export async function serveUntilStopped(
     priceBook: ctx.priceBook,
     budgets: ctx.config.budgets,
     alertChannels: ctx.config.alerts,
+    now: flags.now,
     onTokensError: (err) =>
       process.stderr.write(
         `tokenyield: tokens file not reloaded, keeping the last good one: ${err.message}\n`,

@@ -6,11 +6,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createPeopleDirectory } from '../ledger/people/directory.js';
 import { toPeopleFile } from '../ledger/people/serialize.js';
 import type { ActivityRecord, UsageRecord } from '../ledger/records.js';
 import { openDuckDbStore } from '../ledger/store/duckdb/index.js';
 import { appendTokenFile, generateToken, hashToken, readTokenFile } from '../server/auth/tokens.js';
-import { type DemoOrgOptions, generateDemoOrg } from '../synthetic/demo-org/index.js';
+import { demoBudgets } from '../synthetic/demo-org/budgets.js';
+import { DEFAULT_END, type DemoOrgOptions, generateDemoOrg } from '../synthetic/demo-org/index.js';
 import { ingestWork } from './ingest-work.js';
 
 const DEMO_WRITE_RECORDS = 100_000;
@@ -74,10 +76,8 @@ export async function buildDemo(
   onProgress?.('generating the organisation and its git repositories');
   const org = generateDemoOrg({ ...options, gitDir });
   writeFileSync(peoplePath, `${JSON.stringify(toPeopleFile(org.people, org.teams), null, 2)}\n`);
-  writeFileSync(
-    configPath,
-    `${JSON.stringify({ ledger, people: peoplePath, outcomes: { git: [gitDir] }, server: { tokensFile } }, null, 2)}\n`,
-  );
+  const config = { ledger, people: peoplePath, outcomes: { git: [gitDir] }, server: { tokensFile } };
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
 
   const store = await openDuckDbStore({ path: ledger });
   let usageRecords = 0;
@@ -110,6 +110,9 @@ export async function buildDemo(
       if (t.status === 'skipped') throw new Error(`demo repository ${t.target}: ${t.message}`);
       outcomeRecords += t.inserted;
     }
+    onProgress?.('sizing budgets from the spend');
+    const budgets = await demoBudgets(store, createPeopleDirectory(org.people, org.teams), demoEnd(options));
+    writeFileSync(configPath, `${JSON.stringify({ ...config, budgets }, null, 2)}\n`);
   } finally {
     await store.close();
   }
@@ -130,6 +133,19 @@ export async function buildDemo(
   };
   writeFileSync(join(dir, BUILT), `${JSON.stringify(build, null, 2)}\n`);
   return build;
+}
+
+/** The demo's last day (UTC). */
+export function demoEnd(options: Pick<DemoOrgOptions, 'end'>): string {
+  return options.end ?? DEFAULT_END;
+}
+
+/**
+ * The clock the demo's budgets are judged by: late afternoon of its last day. Its calendar is
+ * fixed, so on today's date every budget period would be one the demo holds no spend for.
+ */
+export function demoBudgetClock(options: Pick<DemoOrgOptions, 'end'>): number {
+  return Date.parse(`${demoEnd(options)}T18:00:00Z`);
 }
 
 /** The demo already built in `dirGiven`, or null when there is none or its build did not finish. */

@@ -21,6 +21,11 @@ export const MIN_TREND_DAYS = 14;
 /** Daily persistence of a trend that adoption does not explain (half-life about 34 days). */
 export const TREND_DAMPING = 0.98;
 const DEFAULT_DRAWS = 400;
+/** Past weeks the interval is calibrated on (rolling origins one, two and three weeks back). */
+export const CALIBRATION_WEEKS = 3;
+const CALIBRATION_DRAWS = 200;
+/** The most the calibration widens an interval (a zero-width band with any miss scores this). */
+const MAX_CALIBRATION = 5;
 const MIN_ADOPTERS = 5;
 
 export type ForecastMethod = 'adoption' | 'trend' | 'level' | 'none';
@@ -98,6 +103,12 @@ export interface Forecast {
   adoption: AdoptionTrend | null;
   /** Relative standard deviation of a day around the fitted level. */
   dailyNoise: number;
+  /**
+   * How much each side of the simulated band (above and below the central projection) was widened
+   * to match the forecast's own errors from one, two and three weeks ago (1: not at all), and how
+   * many of those past forecasts could be scored.
+   */
+  calibration: { up: number; down: number; origins: number };
   notes: string[];
 }
 
@@ -148,6 +159,8 @@ interface Fit {
   /** Deseasonalised level of each fitted day (`a + b·x`). */
   levels: number[];
   residuals: number[];
+  /** Lag-1 autocorrelation of the residuals (0–0.8). */
+  rho: number;
 }
 
 /**
@@ -204,7 +217,7 @@ function fitLevel(y: number[], f: number[], x: number[] | null): Fit {
     [s2 * inflate * inv[0][0], s2 * inflate * inv[0][1]],
     [s2 * inflate * inv[1][0], s2 * inflate * inv[1][1]],
   ];
-  return { a, b, cov, levels, residuals };
+  return { a, b, cov, levels, residuals, rho };
 }
 
 /** Two correlated normal draws with covariance `cov` (Cholesky). */
@@ -232,8 +245,12 @@ function trimLeading(days: readonly DailyAmount[]): DailyAmount[] {
 interface Projection {
   method: ForecastMethod;
   fit: Fit | null;
-  /** Deseasonalised level h days after the last complete day, for given parameters. */
-  level: (h: number, a: number, b: number, adoptionScale: number) => number;
+  /**
+   * Deseasonalised level h days after the last complete day, for given parameters. `levelOff`
+   * (0–1) says where an adoption ramp stops between today's agentic users (0) and everyone active
+   * (1); the central projection uses 1.
+   */
+  level: (h: number, a: number, b: number, adoptionScale: number, levelOff: number) => number;
   trendPerDay: number;
   adoption: AdoptionTrend | null;
   notes: string[];
@@ -268,7 +285,8 @@ function project(input: ForecastInput, window: DailyAmount[], factors: number[])
     const headcount = Math.max(input.adoption?.headcount ?? 0, maxActive, 1);
     const ceilingAt = (h: number) =>
       Math.max(last, Math.min(headcount, Math.max(0, lastActive + gActive * h)));
-    const agenticAt = (h: number, scale: number) => Math.min(ceilingAt(h), Math.max(0, last + g * scale * h));
+    const agenticAt = (h: number, scale: number, levelOff: number) =>
+      Math.min(last + levelOff * (ceilingAt(h) - last), Math.max(0, last + g * scale * h));
     const monthAgo = n >= 29 ? points[n - 29] : undefined;
     const adoption: AdoptionTrend = {
       headcount,
@@ -283,7 +301,7 @@ function project(input: ForecastInput, window: DailyAmount[], factors: number[])
     return {
       method: 'adoption',
       fit,
-      level: (h, a, b, scale) => a + b * (agenticAt(h, scale) - last),
+      level: (h, a, b, scale, levelOff) => a + b * (agenticAt(h, scale, levelOff) - last),
       trendPerDay: fit.b * g,
       adoption,
       notes,
@@ -313,34 +331,46 @@ function project(input: ForecastInput, window: DailyAmount[], factors: number[])
   return { method: 'none', fit: null, level: () => 0, trendPerDay: 0, adoption: null, notes };
 }
 
-/** Forecast of the rest of the period, from the history up to yesterday. */
-export function forecastPeriod(input: ForecastInput): Forecast {
-  const history = trimLeading(input.history);
+interface Simulation {
+  p: Projection;
+  factors: number[];
+  window: DailyAmount[];
+  /** Central cumulative spend at the end of each future day. */
+  mid: number[];
+  /** One cumulative path per simulated future. */
+  paths: Float64Array[];
+}
+
+/**
+ * The central projection and `draws` simulated futures from the complete days in `history`, over
+ * `future` (the first of which counts only `firstDayShare`), starting from cumulative `start`.
+ */
+function simulate(
+  input: ForecastInput,
+  history: DailyAmount[],
+  future: readonly string[],
+  start: number,
+  firstDayShare: number,
+  draws: number,
+  seed: number,
+  fitFrom?: string,
+): Simulation {
   const factors = weekdayFactors(history.slice(-SEASON_DAYS));
-  const window = history.slice(-FIT_DAYS);
+  const window = history.slice(-FIT_DAYS).filter((d) => fitFrom === undefined || d.date >= fitFrom);
   const p = project(input, window, factors);
   const a = p.fit?.a ?? 0;
   const b = p.fit?.b ?? 0;
-  const future = datesBetween(input.today, input.periodEnd);
-  const remainingToday = Math.max(0, 1 - input.dayFraction);
-  // h = 1 is today: the first day after the last complete one. `noise` is relative to the level.
+  // h = 1 is the first day after the last complete one. `noise` is relative to the level.
   const dayAmount = (i: number, level: number, noise = 0) =>
-    Math.max(0, (factors[weekdayOf(future[i]!)]! + noise) * level) * (i === 0 ? remainingToday : 1);
-
+    Math.max(0, (factors[weekdayOf(future[i]!)]! + noise) * level) * (i === 0 ? firstDayShare : 1);
   const mid: number[] = [];
-  let cum = input.spentToDate;
+  let cum = start;
   for (let i = 0; i < future.length; i++) {
-    cum += dayAmount(i, p.level(i + 1, a, b, 1));
+    cum += dayAmount(i, p.level(i + 1, a, b, 1, 1));
     mid.push(cum);
   }
-  const already = input.spentToDate >= input.limit;
-  const exhaustsOnMid = already
-    ? (input.exhaustedOn ?? input.today)
-    : (future[mid.findIndex((c) => c >= input.limit)] ?? null);
-
-  // Simulations: parameter uncertainty, how the adoption ramp continues, and day-to-day noise.
-  const draws = p.method === 'none' ? 0 : (input.draws ?? DEFAULT_DRAWS);
-  const rand = prng(input.seed);
+  const n = p.method === 'none' ? 0 : draws;
+  const rand = prng(seed);
   // Each day's residual relative to the day's level (not to its weekday-scaled amount, which
   // would make a quiet Sunday's few dollars of noise a huge share).
   const rawRelative = p.fit
@@ -349,52 +379,166 @@ export function forecastPeriod(input: ForecastInput): Forecast {
   // Centred, so that the noise widens the paths without moving them (the fit carries the level).
   const offset = rawRelative.length > 0 ? mean(rawRelative) : 0;
   const relative = rawRelative.map((r) => r - offset);
-  const perDay: number[][] = future.map(() => []);
-  const ends: number[] = [];
-  const exhaustIndex: number[] = [];
-  for (let d = 0; d < draws; d++) {
+  const rho = p.fit?.rho ?? 0;
+  const paths: Float64Array[] = [];
+  for (let d = 0; d < n; d++) {
     const [da, db] = p.fit ? drawPair(p.fit.cov, rand) : [0, 0];
-    // How the adoption ramp goes on is the largest unknown: half to one and a half times its pace.
+    // How the adoption ramp goes on is the largest unknown: half to one and a half times its
+    // pace, and stopping anywhere between today's agentic users and everyone who uses AI at all
+    // (nothing in the data says where a ramp levels off before it does).
     const scale = 0.5 + rand();
-    let c = input.spentToDate;
-    let hit = already ? -1 : Number.POSITIVE_INFINITY;
-    let block = 0;
+    const levelOff = rand();
+    const path = new Float64Array(future.length);
+    let c = start;
+    let noise = 0;
     for (let i = 0; i < future.length; i++) {
-      // Residuals are drawn in blocks of seven consecutive days, keeping their weekly correlation.
-      if (i % 7 === 0 && relative.length > 0) block = Math.floor(rand() * Math.max(1, relative.length - 6));
-      const noise = relative.length > 0 ? (relative[Math.min(relative.length - 1, block + (i % 7))] ?? 0) : 0;
-      c += dayAmount(i, p.level(i + 1, a + da, b + db, scale), noise);
-      perDay[i]!.push(c);
-      if (c >= input.limit && i < hit) hit = i;
+      // Resampled residuals, carried from day to day with the residuals' own lag-1
+      // autocorrelation (scaled to keep their spread), so a bad week stays a bad week.
+      const shock = relative.length > 0 ? relative[Math.floor(rand() * relative.length)]! : 0;
+      noise = i === 0 ? shock : rho * noise + Math.sqrt(1 - rho * rho) * shock;
+      c += dayAmount(i, p.level(i + 1, a + da, b + db, scale, levelOff), noise);
+      path[i] = c;
     }
-    ends.push(c);
-    exhaustIndex.push(hit);
+    paths.push(path);
   }
-  const q = (values: number[], p: number) =>
-    values.length === 0
-      ? Number.NaN
-      : quantileSorted(
-          [...values].sort((x, y) => x - y),
-          p,
-        );
-  // Day indices (with ±Infinity for "already" and "never") need a member of the set, not a mean of two.
-  const rank = (values: number[], p: number) => {
-    const sorted = [...values].sort((x, y) => x - y);
-    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return { p, factors, window, mid, paths };
+}
+
+const quantile = (values: number[], p: number) =>
+  values.length === 0
+    ? Number.NaN
+    : quantileSorted(
+        [...values].sort((x, y) => x - y),
+        p,
+      );
+
+/** Per day, the 10th and 90th percentile of the simulated cumulative paths. */
+function bands(sim: Simulation): { low: number[]; high: number[] } {
+  const low: number[] = [];
+  const high: number[] = [];
+  for (let i = 0; i < sim.mid.length; i++) {
+    const day = sim.paths.map((path) => path[i]!);
+    low.push(sim.paths.length > 0 ? Math.min(sim.mid[i]!, quantile(day, 0.1)) : sim.mid[i]!);
+    high.push(sim.paths.length > 0 ? Math.max(sim.mid[i]!, quantile(day, 0.9)) : sim.mid[i]!);
+  }
+  return { low, high };
+}
+
+/**
+ * The unit a band's side is scaled in: its own width, but at least a quarter of the whole band's,
+ * so that a side the simulations barely reach (a ramp that can only slow down has little room
+ * above the central projection) can still be widened when the forecast's errors say so.
+ */
+function sideUnits(mid: number, low: number, high: number): { up: number; down: number } {
+  const floor = (high - low) / 4;
+  return { up: Math.max(high - mid, floor), down: Math.max(mid - low, floor) };
+}
+
+/**
+ * Rolling-origin calibration on the series itself: the forecast is re-run as it would have stood
+ * one, two and three weeks ago (from the data before then only), and each day since is scored by
+ * how far its real cumulative spend fell above (or below) the central projection, in units of
+ * that side of the simulated band. Each side of today's band is widened by the 90th percentile of
+ * its scores (split-conformal, 10 % per tail of an 80 % interval) when that is above 1: an
+ * interval is never narrower than the forecast's own recent errors say. It is never narrowed,
+ * because a week or three of errors cannot vouch for the months ahead.
+ */
+function calibrationScale(
+  input: ForecastInput,
+  history: DailyAmount[],
+  method: ForecastMethod,
+  draws: number,
+): { up: number; down: number; origins: number } {
+  const up: number[] = [];
+  const down: number[] = [];
+  let origins = 0;
+  // The adoption series covers the main forecast's window only; past fits are limited to it.
+  const firstAdoption = input.adoption?.points[0]?.date;
+  for (let weeks = 1; weeks <= CALIBRATION_WEEKS; weeks++) {
+    const cut = history.length - 7 * weeks;
+    if (cut < MIN_TREND_DAYS) break;
+    const before = history.slice(0, cut);
+    const after = history.slice(cut);
+    const sim = simulate(
+      input,
+      before,
+      after.map((d) => d.date),
+      0,
+      1,
+      draws,
+      (input.seed ^ Math.imul(0x9e3779b9, weeks)) >>> 0,
+      method === 'adoption' ? firstAdoption : undefined,
+    );
+    // A past forecast by another method says nothing about this one's errors.
+    if (sim.p.method !== method || sim.paths.length === 0) continue;
+    origins++;
+    const { low, high } = bands(sim);
+    let actual = 0;
+    for (let i = 0; i < after.length; i++) {
+      actual += after[i]!.amount;
+      const mid = sim.mid[i]!;
+      const unit = sideUnits(mid, low[i]!, high[i]!);
+      const miss = actual - mid;
+      const score = (width: number, by: number) => (by <= 0 ? 0 : width > 0 ? by / width : MAX_CALIBRATION);
+      up.push(score(unit.up, miss));
+      down.push(score(unit.down, -miss));
+    }
+  }
+  // The conformal quantile of one tail: the ⌈(n + 1)·0.9⌉-th smallest score.
+  const factor = (scores: number[]) => {
+    if (scores.length === 0) return 1;
+    const sorted = [...scores].sort((x, y) => x - y);
+    const at = Math.min(sorted.length - 1, Math.ceil((sorted.length + 1) * 0.9) - 1);
+    return Math.min(MAX_CALIBRATION, Math.max(1, sorted[at]!));
   };
+  return { up: factor(up), down: factor(down), origins };
+}
+
+/** Forecast of the rest of the period, from the history up to yesterday. */
+export function forecastPeriod(input: ForecastInput): Forecast {
+  const history = trimLeading(input.history);
+  const future = datesBetween(input.today, input.periodEnd);
+  const remainingToday = Math.max(0, 1 - input.dayFraction);
+  const draws = input.draws ?? DEFAULT_DRAWS;
+  const sim = simulate(input, history, future, input.spentToDate, remainingToday, draws, input.seed);
+  const { p, factors, window, mid } = sim;
+  const a = p.fit?.a ?? 0;
+  const already = input.spentToDate >= input.limit;
+  const exhaustsOnMid = already
+    ? (input.exhaustedOn ?? input.today)
+    : (future[mid.findIndex((c) => c >= input.limit)] ?? null);
+
+  const calibration =
+    sim.paths.length > 0
+      ? calibrationScale(input, history, p.method, Math.min(draws, CALIBRATION_DRAWS))
+      : { up: 1, down: 1, origins: 0 };
+  const { paths } = sim;
+  const raw = bands(sim);
+  // Each side of the band, widened by its calibration factor.
+  const low: number[] = [];
+  const high: number[] = [];
+  for (let i = 0; i < mid.length; i++) {
+    const unit = sideUnits(mid[i]!, raw.low[i]!, raw.high[i]!);
+    low.push(Math.max(input.spentToDate, mid[i]! - calibration.down * unit.down));
+    high.push(mid[i]! + calibration.up * unit.up);
+  }
+  const exhaustIndex = paths.map((path) => {
+    if (already) return -1;
+    const i = path.findIndex((c) => c >= input.limit);
+    return i < 0 ? Number.POSITIVE_INFINITY : i;
+  });
+  const n = paths.length;
   const endMid = mid.length > 0 ? mid[mid.length - 1]! : input.spentToDate;
-  const endLow = draws > 0 ? Math.min(endMid, q(ends, 0.1)) : endMid;
-  const endHigh = draws > 0 ? Math.max(endMid, q(ends, 0.9)) : endMid;
-  const dateOfIndex = (i: number) =>
-    !Number.isFinite(i) ? null : i < 0 ? (input.exhaustedOn ?? input.today) : (future[i] ?? null);
-  const path = future.map((date, i) => ({
-    date,
-    low: draws > 0 ? Math.min(mid[i]!, q(perDay[i]!, 0.1)) : mid[i]!,
-    mid: mid[i]!,
-    high: draws > 0 ? Math.max(mid[i]!, q(perDay[i]!, 0.9)) : mid[i]!,
-  }));
+  const endLow = low.length > 0 ? low[low.length - 1]! : endMid;
+  const endHigh = high.length > 0 ? high[high.length - 1]! : endMid;
+  const path = future.map((date, i) => ({ date, low: low[i]!, mid: mid[i]!, high: high[i]! }));
   const hits = exhaustIndex.filter((i) => Number.isFinite(i)).length;
   const lastWeek = history.slice(-7);
+  const rawRelative = p.fit
+    ? p.fit.residuals.map((e, i) => (p.fit!.levels[i]! > 0 ? e / p.fit!.levels[i]! : 0))
+    : [];
+  const offset = rawRelative.length > 0 ? mean(rawRelative) : 0;
+  const relative = rawRelative.map((r) => r - offset);
   return {
     method: p.method,
     fitDays: window.length,
@@ -404,18 +548,19 @@ export function forecastPeriod(input: ForecastInput): Forecast {
     weekdayFactors: factors,
     projected: { low: endLow, mid: endMid, high: endHigh },
     exhaustsOn: exhaustsOnMid,
-    exhaustsRange:
-      draws > 0
-        ? rangeAround(
-            exhaustsOnMid,
-            dateOfIndex(rank(exhaustIndex, 0.1)),
-            dateOfIndex(rank(exhaustIndex, 0.9)),
-          )
-        : { early: exhaustsOnMid, late: exhaustsOnMid },
-    exhaustionProbability: already ? 1 : draws > 0 ? hits / draws : exhaustsOnMid ? 1 : 0,
+    // The days the calibrated band's upper and lower edges reach the limit.
+    exhaustsRange: already
+      ? { early: exhaustsOnMid, late: exhaustsOnMid }
+      : rangeAround(
+          exhaustsOnMid,
+          future[high.findIndex((c) => c >= input.limit)] ?? null,
+          future[low.findIndex((c) => c >= input.limit)] ?? null,
+        ),
+    exhaustionProbability: already ? 1 : n > 0 ? hits / n : exhaustsOnMid ? 1 : 0,
     path,
     adoption: p.adoption,
     dailyNoise: relative.length > 1 ? Math.sqrt(mean(relative.map((r) => r * r))) : 0,
+    calibration,
     notes: p.notes,
   };
 }

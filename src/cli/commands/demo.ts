@@ -7,6 +7,7 @@ import {
   buildDemo,
   type DemoBuild,
   DemoDirectoryError,
+  demoBudgetClock,
   ensureDemoAdminToken,
   existingDemo,
 } from '../../pipeline/demo.js';
@@ -147,7 +148,8 @@ async function serveDemo(built: DemoBuild, flags: { port: number | undefined; ho
     peopleFile: built.peopleFile,
   };
   const token = ensureDemoAdminToken(built.tokensFile);
-  await serveUntilStopped(ctx, { ...flags, tokensFile: built.tokensFile }, (server) => {
+  const clock = demoBudgetClock(built.options);
+  await serveUntilStopped(ctx, { ...flags, tokensFile: built.tokensFile, now: () => clock }, (server) => {
     announceServer(server, built.ledger);
     const lines = ['', `Open the dashboard: ${server.url}/`];
     if (token)
@@ -160,7 +162,11 @@ async function serveDemo(built: DemoBuild, flags: { port: number | undefined; ho
         `Sign in with the demo's admin token, printed when it was first served (it is stored hashed only).`,
         `Lost it? Another one: npx tokenyield token create --config ${built.config} --role admin --name <you>`,
       );
-    lines.push('Stop with Ctrl-C.', '');
+    lines.push(
+      `Budgets are shown as they stood on the demo's last day, ${new Date(clock).toISOString().slice(0, 10)}.`,
+      'Stop with Ctrl-C.',
+      '',
+    );
     process.stdout.write(lines.join('\n'));
   });
 }
