@@ -4,6 +4,7 @@
  * before closing the ledger.
  * @module
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { type AlertChannelConfig, createAlertDispatcher } from '../alerts/index.js';
@@ -16,10 +17,17 @@ import { createApp } from './app.js';
 import { createAuditLog } from './auth/audit.js';
 import { createTokenSource, type TokenTable } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
-import { createIngestWriter } from './ingest/writer.js';
+import { journaledWriter } from './ingest/journaled.js';
+import { otlpRecords } from './ingest/otlp-records.js';
+import { createIngestWriter, type IngestWriter } from './ingest/writer.js';
+import { openJournal } from './journal/journal.js';
+import { readYourWrites } from './journal/read-your-writes.js';
 import { createReadCache } from './read-cache.js';
 import { createSelfMetrics } from './self-metrics.js';
 import type { ServerSettings } from './settings.js';
+
+/** The journal position when the current request began (see `withJournal`). */
+const readsFrom = new AsyncLocalStorage<number>();
 
 export interface StartOptions {
   store: Store;
@@ -53,7 +61,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // Late-bound too: commits refresh the budgets, which are built after the writer.
   let committed = () => {};
   const metrics = createSelfMetrics(() => queued());
-  const writer = createIngestWriter(store, {
+  const ledgerWriter = createIngestWriter(store, {
     maxQueuedRecords: settings.maxQueuedRecords,
     onCommit({ ms }) {
       metrics.commits.inc();
@@ -61,6 +69,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       committed();
     },
   });
+  const { writer, reads } = await withJournal(ledgerWriter, options);
   queued = () => writer.queuedRecords;
   // On ClickHouse other servers write to the same ledger: this one's commits are not the only
   // changes, so its cached answers also expire with the second (slow ones refresh in the background).
@@ -69,9 +78,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     maxStaleMs: settings.maxStaleSeconds * 1000,
   });
   // Alerts are recorded in the ledger (and shown as history) even with no channel to deliver to.
-  const alerts = createAlertDispatcher({ store, channels: options.alertChannels ?? [], now: options.now });
+  const alerts = createAlertDispatcher({
+    store: reads,
+    channels: options.alertChannels ?? [],
+    now: options.now,
+  });
   const context: ServerContext = {
-    store,
+    store: reads,
     writer,
     directory: options.directory,
     priceBook: options.priceBook,
@@ -79,10 +92,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     audit: createAuditLog(settings.auditLog),
     metrics,
     valueModel: async () =>
-      (await readCache.get('value-model', () => valueModelFromStore(store, options.directory()))).value,
+      (await readCache.get('value-model', () => valueModelFromStore(reads, options.directory()))).value,
     readCache,
     budgets: createBudgetService({
-      store,
+      store: reads,
       directory: options.directory,
       config: options.budgets ?? [],
       dispatcher: alerts,
@@ -100,7 +113,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
 
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
+    const fetch: typeof app.fetch = (req, ...rest) =>
+      readsFrom.run(writer.position, () => app.fetch(req, ...rest));
+    const s = serve({ fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
@@ -128,4 +143,40 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       return closing;
     },
   };
+}
+
+/**
+ * With a journal directory and a DuckDB ledger, OTLP exports are answered once journaled and
+ * reads wait for the applier; what an earlier run journaled but did not apply is applied first.
+ * A ClickHouse ledger is shared by several servers and keeps committing before answering.
+ */
+async function withJournal(
+  ledger: IngestWriter,
+  options: StartOptions,
+): Promise<{ writer: IngestWriter; reads: Store }> {
+  const { store, settings } = options;
+  if (!settings.journalDir || store.engine !== 'duckdb') return { writer: ledger, reads: store };
+  const { journal, entries, tornBytes } = await openJournal(settings.journalDir);
+  if (tornBytes > 0)
+    process.stderr.write(
+      `tokenyield: dropped a torn last journal entry (${tornBytes} bytes, never acknowledged) in ${settings.journalDir}\n`,
+    );
+  const writer = journaledWriter(ledger, journal, {
+    maxLagRecords: settings.maxQueuedRecords,
+    onApplyError: (err) =>
+      process.stderr.write(`tokenyield: applying journaled exports, will retry: ${(err as Error).message}\n`),
+  });
+  if (entries.length > 0) {
+    const records = await writer.replay(
+      entries,
+      (req) => otlpRecords(req, options.directory(), options.priceBook).batch,
+    );
+    process.stderr.write(
+      `tokenyield: replayed ${entries.length} journaled exports (${records} records) into the ledger\n`,
+    );
+  }
+  // A read waits for what was acknowledged when its request began, not for exports that arrive
+  // while it runs: under constant ingest a report making several ledger queries would otherwise
+  // wait for a commit before each of them.
+  return { writer, reads: readYourWrites(store, () => writer.caughtUp(readsFrom.getStore())) };
 }

@@ -25,6 +25,11 @@ export const serverConfigSchema = z
      * at thousands of engineers) may be while it is refreshed after a write (default 60; 0 = always fresh).
      */
     maxStaleSeconds: z.number().int().min(0).optional(),
+    /**
+     * Directory of the OTLP ingest journal (default: `<ledger>.journal` beside a DuckDB ledger);
+     * `false` commits every export to the ledger before answering, without a journal.
+     */
+    journal: z.union([z.literal(false), z.string().min(1)]).optional(),
     /** Audit log of reads of other people's data (default: audit.jsonl beside the ledger). */
     auditLog: z.string().min(1).optional(),
     webhooks: z

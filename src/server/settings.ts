@@ -18,6 +18,11 @@ export interface ServerSettings {
   maxBodyBytes: number;
   maxQueuedRecords: number;
   maxStaleSeconds: number;
+  /**
+   * Directory of the OTLP ingest journal; absent or null: exports are committed to the ledger
+   * before they are answered (see ingest/journaled.ts).
+   */
+  journalDir?: string | null;
   auditLog: string | null;
   githubSecret: string | null;
   genericSecret: string | null;
@@ -49,8 +54,19 @@ export function resolveServerSettings(input: SettingsInput): ServerSettings {
     maxBodyBytes: config.maxBodyBytes ?? 16 * 1024 * 1024,
     maxQueuedRecords: config.maxQueuedRecords ?? 200_000,
     maxStaleSeconds: config.maxStaleSeconds ?? 60,
+    journalDir: journalDirOf(config.journal, dbPath, expand),
     auditLog: config.auditLog ? expand(config.auditLog) : `${dbPath.replace(/\.duckdb$/, '')}.audit.jsonl`,
     githubSecret: env.TOKENYIELD_GITHUB_WEBHOOK_SECRET || config.webhooks?.githubSecret || null,
     genericSecret: env.TOKENYIELD_WEBHOOK_SECRET || config.webhooks?.genericSecret || null,
   };
+}
+
+function journalDirOf(
+  configured: string | false | undefined,
+  dbPath: string,
+  expand: (p: string) => string,
+): string | null {
+  if (configured === false) return null;
+  if (configured) return expand(configured);
+  return dbPath === ':memory:' ? null : `${dbPath.replace(/\.duckdb$/, '')}.journal`;
 }

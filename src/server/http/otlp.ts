@@ -3,15 +3,16 @@
  * Answers follow the OTLP spec: 200 with a partial-success body naming what was rejected (the
  * client must not retry those), 400 for a body that is not an export request (permanent), 429 and
  * 503 with Retry-After when the server cannot commit now (the exporter retries). 200 is sent only
- * after the records are committed.
+ * after the records are durable: committed to the ledger, or synced to the ingest journal.
  * @module
  */
 import type { Hono } from 'hono';
-import { decodeOtlp, encodeOtlpResponse, mapOtlp } from '../../sources/otel/index.js';
+import type { WriteBatch } from '../../ledger/store/store.js';
+import { encodeOtlpResponse } from '../../sources/otel/index.js';
 import { type OtelMapResult, OtlpDecodeError, type OtlpSignal } from '../../sources/otel/types.js';
 import { canIngest } from '../auth/principal.js';
 import type { AppEnv, ServerContext } from '../context.js';
-import { activityRecord, createPersonResolver, usageRecord } from '../ingest/normalize.js';
+import { otlpRecords } from '../ingest/otlp-records.js';
 import { bodyOrProblem, otlpEncodingOf, problem, writeFailure } from './problem.js';
 
 function summarize(reasons: Record<string, number>): string {
@@ -37,9 +38,11 @@ export function mountOtlp(app: Hono<AppEnv>, ctx: ServerContext): void {
         );
       const body = await bodyOrProblem(c, ctx.settings.maxBodyBytes);
       if (body instanceof Response) return body;
+      const request = { signal, encoding, body };
       let mapped: OtelMapResult;
+      let batch: WriteBatch;
       try {
-        mapped = mapOtlp(decodeOtlp(signal, body, encoding));
+        ({ mapped, batch } = otlpRecords(request, ctx.directory(), ctx.priceBook));
       } catch (err) {
         if (err instanceof OtlpDecodeError) {
           ctx.metrics.records.inc({ signal, outcome: 'malformed' });
@@ -47,12 +50,9 @@ export function mountOtlp(app: Hono<AppEnv>, ctx: ServerContext): void {
         }
         throw err;
       }
-      const person = createPersonResolver(ctx.directory());
-      const usage = mapped.usage.map((u) => usageRecord(u, person, ctx.priceBook));
-      const activity = mapped.activity.map((a) => activityRecord(a, person));
-      if (usage.length + activity.length > 0) {
+      if (batch.usage.length + batch.activity.length > 0) {
         try {
-          await ctx.writer.write({ usage, activity, checkpoints: [] });
+          await ctx.writer.accept(batch, request);
         } catch (err) {
           return writeFailure(c, err);
         }

@@ -16,6 +16,7 @@ import type {
   WriteResult,
 } from '../../ledger/store/store.js';
 import type { WorkBatch } from '../../ledger/work.js';
+import type { OtlpExport } from './otlp-records.js';
 
 export class OverloadedError extends Error {
   override name = 'OverloadedError';
@@ -39,7 +40,19 @@ export interface IngestWriter {
    * Commits a batch of usage and activity. `alone` keeps it out of group commit, so that its
    * result counts are its own (push reports them) and its `replaceOrigins` apply to it only.
    */
-  write(batch: WriteBatch, opts?: { alone?: boolean }): Promise<WriteResult>;
+  write(batch: WriteBatch, opts?: { alone?: boolean; force?: boolean }): Promise<WriteResult>;
+  /**
+   * Takes the records of one OTLP export. Resolves once they are durable: committed to the
+   * ledger, or with a journal (journaled.ts) written to it and synced, to be applied shortly.
+   */
+  accept(batch: WriteBatch, request: OtlpExport): Promise<void>;
+  /**
+   * Resolves once everything acknowledged up to `position` (default: now) is in the ledger; reads
+   * pass the position current when their request began (read-your-writes).
+   */
+  caughtUp(position?: number): Promise<void>;
+  /** How far acknowledgements have gone: the journal's last durable entry (0 without a journal). */
+  readonly position: number;
   writeWork(batch: WorkBatch, checkpoints?: WorkCheckpoint[]): Promise<WorkWriteResult>;
   /** Records waiting for a commit (not counting the transaction in flight). */
   readonly queuedRecords: number;
@@ -90,8 +103,10 @@ export function createIngestWriter(store: Store, options: WriterOptions): Ingest
   let running: Promise<void> | null = null;
   let closed = false;
 
-  function admit(size: number): void {
+  function admit(size: number, force: boolean): void {
     if (closed) throw new ShuttingDownError();
+    // Forced: records that are already durable elsewhere (the journal) and must not be refused.
+    if (force) return;
     // An empty queue always admits, so a single request larger than the bound still gets through.
     if (queued > 0 && queued + size > options.maxQueuedRecords) {
       const retry = Math.min(30, Math.max(1, Math.ceil(queued / 50_000)));
@@ -163,28 +178,41 @@ export function createIngestWriter(store: Store, options: WriterOptions): Ingest
     });
   }
 
-  function enqueue<T>(make: (resolve: (r: T) => void, reject: (e: unknown) => void) => Job): Promise<T> {
+  function enqueue<T>(
+    make: (resolve: (r: T) => void, reject: (e: unknown) => void) => Job,
+    force = false,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const job = make(resolve, reject);
-      admit(job.size);
+      admit(job.size, force);
       queue.push(job);
       queued += job.size;
       pump();
     });
   }
 
-  return {
-    write(batch, opts) {
-      const size = batch.usage.length + batch.activity.length + batch.checkpoints.length;
-      return enqueue<WriteResult>((resolve, reject) => ({
+  function write(batch: WriteBatch, opts?: { alone?: boolean; force?: boolean }): Promise<WriteResult> {
+    const size = batch.usage.length + batch.activity.length + batch.checkpoints.length;
+    return enqueue<WriteResult>(
+      (resolve, reject) => ({
         kind: 'usage',
         batch,
         alone: opts?.alone ?? false,
         size,
         resolve,
         reject,
-      }));
+      }),
+      opts?.force,
+    );
+  }
+
+  return {
+    write,
+    async accept(batch) {
+      await write(batch);
     },
+    caughtUp: () => Promise.resolve(),
+    position: 0,
     writeWork(batch, checkpoints) {
       return enqueue<WorkWriteResult>((resolve, reject) => ({
         kind: 'work',

@@ -1,0 +1,155 @@
+/**
+ * OTLP ingest through the journal, on a real server and a real DuckDB ledger: a 2xx means the
+ * export is durable, a read after it sees it, what a crash left journaled but unapplied (or
+ * applied but not yet released) is in the ledger exactly once after restart, and an applier that
+ * falls behind turns into 429 with Retry-After rather than an unbounded journal.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jsonBody, logsRequest } from '../../../test/fixtures/otel/payloads.js';
+import { startTestServer, type TestServer } from '../../../test/support/server.js';
+import { createPriceBook } from '../../ledger/pricing/index.js';
+import { openDuckDbStore } from '../../ledger/store/duckdb/index.js';
+import type { ReportJson } from '../api/report-json.js';
+import { openJournal } from '../journal/journal.js';
+import { createPeopleSource } from '../people-source.js';
+import { encodeOtlpEntry, type OtlpExport, otlpRecords } from './otlp-records.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+function workDir(): { dbPath: string; journalDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ty-journaled-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return { dbPath: join(dir, 'ledger.duckdb'), journalDir: join(dir, 'ledger.journal') };
+}
+
+async function serve(dbPath: string, journalDir: string, maxQueuedRecords = 200_000): Promise<TestServer> {
+  const server = await startTestServer({ dbPath, settings: { journalDir, maxQueuedRecords } });
+  cleanup.push(() => server.close());
+  return server;
+}
+
+/** An OTLP/JSON export of `calls` Claude Code api_request events, request ids `${prefix}-${i}`. */
+function exportOf(prefix: string, calls: number): OtlpExport {
+  const body = jsonBody(
+    logsRequest(
+      { 'service.name': 'claude-code', 'user.email': 'dev@acme.example' },
+      Array.from({ length: calls }, (_, i) => ({
+        eventName: 'claude_code.api_request',
+        timeUnixNano: `${Date.parse('2026-11-20T10:00:00Z') + i}000000`,
+        attrs: {
+          'event.name': 'api_request',
+          'session.id': `s-${prefix}`,
+          request_id: `${prefix}-${i}`,
+          model: 'claude-sonnet-4-5',
+          input_tokens: 10,
+          output_tokens: 5,
+          cache_read_tokens: 0,
+          cache_creation_tokens: 0,
+        },
+      })),
+    ),
+  );
+  return { signal: 'logs', encoding: 'json', body };
+}
+
+function post(s: TestServer, req: OtlpExport) {
+  return s.request('/v1/logs', {
+    method: 'POST',
+    token: 'ingest',
+    headers: { 'content-type': 'application/json' },
+    body: req.body,
+  });
+}
+
+async function reportedCalls(s: TestServer): Promise<number> {
+  const res = await s.request('/api/v1/reports/daily?tz=UTC');
+  expect(res.status).toBe(200);
+  return ((await res.json()) as ReportJson).totals.calls;
+}
+
+async function storedCalls(dbPath: string): Promise<number> {
+  const store = await openDuckDbStore({ path: dbPath, readOnly: true });
+  try {
+    const rows = await store.usage({ groupBy: 'day', timeZone: 'UTC' });
+    return rows.reduce((n, r) => n + r.calls, 0);
+  } finally {
+    await store.close();
+  }
+}
+
+describe('OTLP ingest through the journal', () => {
+  it('answers once journaled, and a read right after an answer sees the export', async () => {
+    const { dbPath, journalDir } = workDir();
+    const s = await serve(dbPath, journalDir);
+    let sent = 0;
+    for (let round = 0; round < 4; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 3 }, (_, n) => post(s, exportOf(`r${round}-${n}`, 40 + n))),
+      );
+      for (const a of answers) expect(a.status).toBe(200);
+      sent += 40 + 41 + 42;
+      // No waiting: the report is asked for the moment the last answer arrived.
+      expect(await reportedCalls(s)).toBe(sent);
+    }
+    expect(readdirSync(journalDir).some((f) => f.endsWith('.log'))).toBe(true);
+    await s.server.close();
+    expect(await storedCalls(dbPath)).toBe(sent);
+  });
+
+  it('after a crash, applies what was journaled exactly once, whether or not it had reached the ledger', async () => {
+    const { dbPath, journalDir } = workDir();
+    const directory = createPeopleSource(undefined, (err) => {
+      throw err;
+    });
+    const priceBook = createPriceBook(undefined);
+    // The state a kill -9 leaves: a and b synced to the journal (so acknowledged) but not applied;
+    // c synced and applied to the ledger, but its journal segment not yet released.
+    const { journal } = await openJournal(journalDir);
+    for (const req of [exportOf('a', 30), exportOf('b', 20), exportOf('c', 10)])
+      await journal.append(encodeOtlpEntry(req));
+    await journal.close();
+    const store = await openDuckDbStore({ path: dbPath });
+    await store.write(otlpRecords(exportOf('c', 10), directory(), priceBook).batch);
+    await store.close();
+
+    const s = await serve(dbPath, journalDir);
+    expect(await reportedCalls(s)).toBe(60);
+    // The exporter of an unanswered request sends it again: still once.
+    expect((await post(s, exportOf('b', 20))).status).toBe(200);
+    expect(await reportedCalls(s)).toBe(60);
+    await s.server.close();
+    // Applied and released: a second restart has nothing to replay and counts the same.
+    expect(readdirSync(journalDir).filter((f) => f.endsWith('.log'))).toEqual([]);
+    expect(await storedCalls(dbPath)).toBe(60);
+  });
+
+  it('answers 429 with Retry-After once the ledger lags the journal by more than the bound', async () => {
+    const { dbPath, journalDir } = workDir();
+    const s = await serve(dbPath, journalDir, 150);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, async (_, n) => {
+        const res = await post(s, exportOf(`q${n}`, 100));
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() };
+      }),
+    );
+    const ok = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(ok.length + refused.length).toBe(12);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(Number(r.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(r.body)).toMatchObject({
+        code: 8,
+        message: expect.stringMatching(/waiting to reach the ledger/),
+      });
+    }
+    expect(await reportedCalls(s)).toBe(ok.length * 100);
+  });
+});
