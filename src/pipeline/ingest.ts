@@ -17,13 +17,40 @@ import type { LocalIdentity } from '../ledger/identity.js';
 import { type PriceBook, priceUsage } from '../ledger/pricing/index.js';
 import type { ActivityDraft, ActivityRecord, SourceId, UsageDraft, UsageRecord } from '../ledger/records.js';
 import type { FileCheckpoint, Store } from '../ledger/store/store.js';
-import type { DiscoveredFile, FileSource, ParseSink, SourceEnv } from '../sources/source.js';
+import type { DiscoveredFile, FileSource, ParseEnd, ParseSink, SourceEnv } from '../sources/source.js';
+import { decodeDrafts } from './draft-columns.js';
 import type { FileStamp } from './ledger-manifest.js';
+import { type ParseJob, ParsePool } from './parse-pool.js';
+import { WORKER_PARSERS } from './parse-protocol.js';
 
 const HEAD_BYTES = 4096;
 /** Records held in memory before a write; bounds memory on huge histories. */
 export const DEFAULT_FLUSH_RECORDS = 60_000;
 const PRICE_VERSION_KEY = 'price_version';
+/*
+ * Below this many bytes to read, starting workers (~50 ms each, loading the parser) costs more
+ * than parsing on this thread; the warm and incremental runs stay single-threaded.
+ */
+const WORKER_MIN_BYTES = 16 * 1024 * 1024;
+/** Files handed to the workers ahead of the one being written, and the bytes they may hold. */
+const WORKER_LOOKAHEAD_FILES = 32;
+const WORKER_LOOKAHEAD_BYTES = 32 * 1024 * 1024;
+/** Drafts a worker posts at a time from inside a file (never more than a write batch). */
+const WORKER_CHUNK_RECORDS = 4096;
+
+/**
+ * `TOKENYIELD_PARSE_WORKERS` (0 parses on the ingesting thread), else 0: opt-in until the kill
+ * test has passed with workers on (docs/decisions.md, Performance, fifth session).
+ */
+export function defaultParseWorkers(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.TOKENYIELD_PARSE_WORKERS;
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 16) {
+    throw new Error(`TOKENYIELD_PARSE_WORKERS must be an integer from 0 to 16, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
 
 export interface IngestProgress {
   phase: 'discover' | 'read' | 'reprice' | 'done';
@@ -75,6 +102,8 @@ export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
   /** Records held before a write (default 60,000); smaller means more, smaller transactions. */
   flushRecords?: number;
+  /** Worker threads that parse files (default `defaultParseWorkers()`); 0 parses on this thread. */
+  parseWorkers?: number;
   /**
    * Told about every file whose whole content (at the size and mtime given) is in the ledger
    * once this run's writes have committed; feeds the ledger manifest.
@@ -345,57 +374,91 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   let bytesDone = 0;
   const writer = new BatchWriter(store, options.priceBook, options.identity, flushRecords);
   const covered: Array<[SourceId, string, FileStamp]> = [];
-  for (const [i, plan] of plans.entries()) {
-    const { summary, source, file } = plan;
-    await writer.startSource(summary);
-    onProgress?.({ phase: 'read', filesDone: i, filesTotal: plans.length, bytesDone, bytesTotal });
-    let calls = 0;
-    let activity = 0;
-    const sink: ParseSink = {
-      usage(draft) {
-        calls++;
-        writer.addUsage(draft);
-      },
-      activity(draft) {
-        activity++;
-        writer.addActivity(draft);
-      },
-      skip(reason) {
-        summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
-      },
-      // Whole-file sources replace their file's records when it completes, so they must not
-      // write part of it earlier.
-      between: source.mode === 'append' ? () => writer.flushIfFull() : undefined,
-    };
-    try {
-      const end = await source.parse(file, plan.start, sink);
-      summary.filesRead++;
-      if (plan.restart) summary.filesRestarted++;
-      summary.bytesRead += end.bytesRead;
-      summary.lines += end.lines;
-      summary.callsFound += calls;
-      summary.activityFound += activity;
-      if (end.offset < plan.size) summary.pendingTails++;
-      else covered.push([source.id, file.path, [plan.fileId, plan.size, plan.mtimeMs]]);
-      writer.fileDone(
-        {
-          source: source.id,
-          path: file.path,
-          fileId: plan.fileId,
-          size: plan.size,
-          mtimeMs: plan.mtimeMs,
-          offset: end.offset,
-          headHash: plan.headHash,
-          state: end.state ?? null,
-        },
-        source.mode === 'whole',
+  const workers = options.parseWorkers ?? defaultParseWorkers();
+  const pool = workers > 0 && bytesTotal >= WORKER_MIN_BYTES ? new ParsePool(workers) : null;
+  const jobs: Array<ParseJob | undefined> = [];
+  // Keeps the workers busy ahead of the file being written, within the lookahead bounds.
+  const submitUpTo = (current: number) => {
+    if (!pool) return;
+    while (
+      jobs.length < plans.length &&
+      (jobs.length <= current ||
+        (jobs.length - current < WORKER_LOOKAHEAD_FILES && pool.queuedBytes < WORKER_LOOKAHEAD_BYTES))
+    ) {
+      const p = plans[jobs.length]!;
+      jobs.push(
+        WORKER_PARSERS[p.source.id]
+          ? pool.submit(
+              p.source.id,
+              p.file,
+              p.start,
+              p.size - p.start.offset,
+              Math.min(WORKER_CHUNK_RECORDS, flushRecords),
+            )
+          : undefined,
       );
-    } catch (err) {
-      summary.unreadable.push({ path: file.path, reason: describeFsError(err) });
     }
-    bytesDone += plan.size - plan.start.offset;
-    if (writer.size >= flushRecords) await writer.flush();
-    else await writer.letWriteProgress();
+  };
+  try {
+    for (const [i, plan] of plans.entries()) {
+      const { summary, source, file } = plan;
+      await writer.startSource(summary);
+      onProgress?.({ phase: 'read', filesDone: i, filesTotal: plans.length, bytesDone, bytesTotal });
+      let calls = 0;
+      let activity = 0;
+      const sink: ParseSink = {
+        usage(draft) {
+          calls++;
+          writer.addUsage(draft);
+        },
+        activity(draft) {
+          activity++;
+          writer.addActivity(draft);
+        },
+        skip(reason) {
+          summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1;
+        },
+        // Whole-file sources replace their file's records when it completes, so they must not
+        // write part of it earlier.
+        between: source.mode === 'append' ? () => writer.flushIfFull() : undefined,
+      };
+      submitUpTo(i);
+      const job = jobs[i];
+      jobs[i] = undefined;
+      try {
+        const end = job
+          ? await fromWorker(job, sink, summary, writer)
+          : await source.parse(file, plan.start, sink);
+        summary.filesRead++;
+        if (plan.restart) summary.filesRestarted++;
+        summary.bytesRead += end.bytesRead;
+        summary.lines += end.lines;
+        summary.callsFound += calls;
+        summary.activityFound += activity;
+        if (end.offset < plan.size) summary.pendingTails++;
+        else covered.push([source.id, file.path, [plan.fileId, plan.size, plan.mtimeMs]]);
+        writer.fileDone(
+          {
+            source: source.id,
+            path: file.path,
+            fileId: plan.fileId,
+            size: plan.size,
+            mtimeMs: plan.mtimeMs,
+            offset: end.offset,
+            headHash: plan.headHash,
+            state: end.state ?? null,
+          },
+          source.mode === 'whole',
+        );
+      } catch (err) {
+        summary.unreadable.push({ path: file.path, reason: describeFsError(err) });
+      }
+      bytesDone += plan.size - plan.start.offset;
+      if (writer.size >= flushRecords) await writer.flush();
+      else await writer.letWriteProgress();
+    }
+  } finally {
+    await pool?.close();
   }
   await writer.flush();
   await writer.drain();
@@ -408,6 +471,30 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     repriced,
     durationMs: performance.now() - started,
   };
+}
+
+/** Feeds a worker's parse of one file to `sink` as if it had been parsed here. */
+async function fromWorker(
+  job: ParseJob,
+  sink: ParseSink,
+  summary: SourceIngestSummary,
+  writer: BatchWriter,
+): Promise<ParseEnd> {
+  const onUsage = sink.usage.bind(sink);
+  const onActivity = sink.activity.bind(sink);
+  for (;;) {
+    const message = await job.next();
+    decodeDrafts(message.columns, onUsage, onActivity);
+    for (const [reason, n] of Object.entries(message.skips)) {
+      summary.skipped[reason] = (summary.skipped[reason] ?? 0) + n;
+    }
+    if (message.type === 'end') return message.end;
+    if (message.type === 'error') {
+      throw Object.assign(new Error(message.error.message), { code: message.error.code });
+    }
+    await writer.flushIfFull();
+    job.ack();
+  }
 }
 
 function describeFsError(err: unknown): string {
