@@ -1,0 +1,245 @@
+// Bulk loading for the store benchmark (bench/store.mjs): grows a ledger to tens of millions of
+// usage rows through each engine's native bulk path, so that the benchmark can measure the store
+// at 100 M rows without first spending hours in `Store.write`. Not a product feature: the rows are
+// exactly those `Store.write` stores for the same records (each once, as de-duplication leaves
+// them), and bench/store.mjs proves it on a small ledger (row by row, and every grouping's
+// answers) before it trusts a run.
+//
+// The engine generates the records itself, with `record(i)` of bench/store.mjs written as SQL
+// (store-synthetic-sql.mjs), in one INSERT … SELECT per chunk: building them in JavaScript and
+// sending them as text ran at ~25,000 rows/s here, no faster than the store.
+// - DuckDB: into the store's own schema (created by opening the ledger through the store once),
+//   deriving what the write path derives (the 64-bit id and message keys, `superseded`) with the
+//   same expressions; attached with the store's row-group size, so that scans see the same layout.
+// - ClickHouse: with the unit key and row version the store gives a record new to the ledger; then
+//   the quarter-hour roll-up of every unit loaded is recomputed by the store's own
+//   `recomputeUnits`.
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { syntheticRecordsSql } from './store-synthetic-sql.mjs';
+
+/** Must be the store's ROW_GROUP_SIZE (duckdb-store.ts). */
+const DUCKDB_ROW_GROUP_SIZE = 16_384;
+
+/** The same key expression as `keyHash` in duckdb-store.ts and migration 3. */
+const keyHash = (expr) => `CAST(md5_number(${expr}) >> 64 AS UBIGINT)`;
+
+/** Records per INSERT … SELECT when the engine generates them. */
+const DUCKDB_SQL_CHUNK = 10_000_000;
+const CLICKHOUSE_SQL_CHUNK = 5_000_000;
+
+/** The fields `syntheticRecordsSql` leaves out because every record has the same value. */
+function constantsOf(record, from) {
+  const r = record(from);
+  return {
+    serviceTier: r.serviceTier,
+    gitBranch: r.gitBranch,
+    granularity: r.granularity,
+    identity: JSON.stringify(r.rawIdentity),
+    costBasis: r.costBasis,
+    priceVersion: r.priceVersion,
+  };
+}
+
+const quote = (text) => `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+const duckQuote = (text) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * Loads records `from` … `to - 1` into the DuckDB ledger at `path`, which must exist (opened once
+ * by the store, so that its schema is current) and be closed. DuckDB generates the records itself
+ * (`syntheticRecordsSql`, `generator` its parameters) and derives what the write path derives
+ * (total tokens, the 64-bit id and message keys, `superseded`) with the same expressions.
+ */
+export async function bulkLoadDuckDb({
+  path,
+  from,
+  to,
+  record,
+  generator,
+  threads = 2,
+  chunk = DUCKDB_SQL_CHUNK,
+}) {
+  const c = constantsOf(record, from);
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: String(threads),
+    memory_limit: '2GB',
+    preserve_insertion_order: 'false',
+  });
+  const connection = await instance.connect();
+  try {
+    await connection.run(`ATTACH ${duckQuote(path)} AS ledger (ROW_GROUP_SIZE ${DUCKDB_ROW_GROUP_SIZE})`);
+    await connection.run('USE ledger');
+    await connection.run("SET TimeZone = 'UTC'");
+    for (let start = from; start < to; start += chunk) {
+      const end = Math.min(to, start + chunk);
+      const records = syntheticRecordsSql('duckdb', { ...generator, from: start, to: end });
+      await connection.run(`INSERT INTO usage (id, ts, source, tool, session_id, parent_session_id, request_id, message_id,
+          model, provider, speed, service_tier, inference_geo, input_uncached, cache_read, cache_write_5m, cache_write_1h,
+          cache_write_other, output, reasoning, total_tokens, web_search_requests, credits, reported_cost_usd, cwd,
+          git_branch, project, is_subagent, is_sidechain, granularity, origin, person_id, raw_identity, cost_usd,
+          cost_basis, price_version, id_hash, message_hash, superseded)
+        SELECT id, make_timestamptz(ts_ms * 1000), source, tool, session_id, NULL, request_id, message_id,
+          model, provider, NULL, ${duckQuote(c.serviceTier)}, NULL, input_uncached, cache_read, cache_write_5m, cache_write_1h,
+          cache_write_other, output, reasoning, total_tokens, 0, NULL, NULL, project,
+          ${duckQuote(c.gitBranch)}, project, false, false, ${duckQuote(c.granularity)}, origin, person_id, ${duckQuote(c.identity)}, cost_usd,
+          ${duckQuote(c.costBasis)}, ${duckQuote(c.priceVersion)}, ${keyHash('id')}, ${keyHash('message_id')}, false
+        FROM (${records})`);
+    }
+    await connection.run('CHECKPOINT');
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * Loads records `from` … `to - 1` into the ClickHouse ledger at `url` (its schema created by the
+ * store), generated by the server (`syntheticRecordsSql`) with the key and version `planUsage`
+ * gives a record new to the ledger: its own (UTC day, person) unit, generation 0 at the rank of its
+ * tokens (`rankOf`: 1 + 2 × total, the speed being unknown). Then the roll-up of every unit the
+ * chunk falls in is recomputed by the store's own `recomputeUnits`; records come in time order, so
+ * only the day a chunk shares with the one before is recomputed twice.
+ */
+export async function bulkLoadClickHouse({
+  url,
+  from,
+  to,
+  record,
+  generator,
+  dist,
+  chunk = CLICKHOUSE_SQL_CHUNK,
+}) {
+  const ch = join(dist, 'ledger', 'store', 'clickhouse');
+  const { Connection, parseClickHouseUrl } = await import(join(ch, 'connection.js'));
+  const { USAGE_COLUMNS, utcDay } = await import(join(ch, 'rows.js'));
+  const { recomputeUnits } = await import(join(ch, 'rollup.js'));
+  const c = constantsOf(record, from);
+  const connection = Connection.open(parseClickHouseUrl(url));
+  const rowsPerDay = generator.engineers * generator.callsPerDay;
+  const values = {
+    k_day: 'toDate(toUInt16(intDiv(ts_ms, 86400000)))',
+    k_person: 'person_id',
+    ver: 'toUInt64(1 + 2 * total_tokens)',
+    deleted: '0',
+    parent_session_id: 'NULL',
+    speed: 'NULL',
+    service_tier: quote(c.serviceTier),
+    inference_geo: 'NULL',
+    web_search_requests: '0',
+    credits: 'NULL',
+    reported_cost_usd: 'NULL',
+    cwd: 'project',
+    git_branch: quote(c.gitBranch),
+    is_subagent: '0',
+    is_sidechain: '0',
+    superseded: '0',
+    granularity: quote(c.granularity),
+    raw_identity: quote(c.identity),
+    cost_basis: quote(c.costBasis),
+    price_version: quote(c.priceVersion),
+    // Through text, as the store's TabSeparated insert sends it: 18.16's float parser reads some
+    // decimals one unit in the last place off the correctly rounded double (0.0213411 is stored as
+    // 0.021341100000000002), and the bulk load must store what the store stores.
+    cost_usd: 'toFloat64(toString(cost_usd))',
+  };
+  const select = USAGE_COLUMNS.map((name) => values[name] ?? name).join(', ');
+  try {
+    for (let start = from; start < to; start += chunk) {
+      const end = Math.min(to, start + chunk);
+      const records = syntheticRecordsSql('clickhouse', { ...generator, from: start, to: end });
+      await chText(url, `INSERT INTO usage (${USAGE_COLUMNS.join(', ')}) SELECT ${select} FROM (${records})`);
+      const units = [];
+      const lastDay = Math.floor((end - 1) / rowsPerDay);
+      for (let day = Math.floor(start / rowsPerDay); day <= lastDay; day++) {
+        const kDay = utcDay(generator.start + day * 86_400_000);
+        for (let e = 0; e < generator.engineers; e++) units.push({ kDay, kPerson: `eng${e}@bench.example` });
+      }
+      await recomputeUnits(connection, units);
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Every stored usage row of two DuckDB ledgers, compared as multisets of whole rows (every
+ * column, the derived keys included); throws with the counts when they differ.
+ */
+export async function compareDuckDbLedgers(a, b) {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const connection = await instance.connect();
+  try {
+    await connection.run(`ATTACH '${a.replaceAll("'", "''")}' AS a (READ_ONLY)`);
+    await connection.run(`ATTACH '${b.replaceAll("'", "''")}' AS b (READ_ONLY)`);
+    const count = async (sql) => Number((await connection.runAndReadAll(sql)).getRows()[0][0]);
+    const rowsA = await count('SELECT count(*) FROM a.usage');
+    const rowsB = await count('SELECT count(*) FROM b.usage');
+    const onlyA = await count(
+      'SELECT count(*) FROM (SELECT * FROM a.usage EXCEPT ALL SELECT * FROM b.usage)',
+    );
+    const onlyB = await count(
+      'SELECT count(*) FROM (SELECT * FROM b.usage EXCEPT ALL SELECT * FROM a.usage)',
+    );
+    if (rowsA !== rowsB || onlyA !== 0 || onlyB !== 0) {
+      throw new Error(
+        `DuckDB: the bulk-loaded ledger differs from the one written through Store.write: ${rowsA} vs ${rowsB} rows, ${onlyA} only in the first, ${onlyB} only in the second`,
+      );
+    }
+    return { usage: rowsA };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** The answer to `body` (a query, or the data of `query` when given) over ClickHouse's HTTP interface. */
+async function chText(url, body, query) {
+  const u = new URL(url);
+  const params = new URLSearchParams({ database: u.pathname.slice(1), ...(query ? { query } : {}) });
+  const response = await fetch(`http://${u.host}/?${params}`, { method: 'POST', body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`ClickHouse: ${text.trim()}`);
+  return text;
+}
+
+/**
+ * The rows reads see in two ClickHouse ledgers (`FINAL`: each key's winning copy), compared whole;
+ * and their roll-ups, group by group. A roll-up's watermark (`wm`) is a data part number, which
+ * depends on how inserts were split, and the order of groups within a unit is the order
+ * `groupArray` met them in, so groups are compared unrolled and sorted, without the watermark.
+ */
+export async function compareClickHouseLedgers(a, b) {
+  const arrays = (
+    await chText(
+      a,
+      `SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'usage_rollup' AND type LIKE 'Array(%' FORMAT TabSeparated`,
+    )
+  )
+    .trim()
+    .split('\n');
+  const queries = {
+    usage: 'SELECT * FROM usage FINAL ORDER BY id FORMAT TabSeparated',
+    rollup: `SELECT k_day, k_person, ${arrays.join(', ')} FROM usage_rollup FINAL ARRAY JOIN ${arrays.join(', ')} FORMAT TabSeparated`,
+  };
+  const counts = {};
+  for (const [name, query] of Object.entries(queries)) {
+    // One after the other: two 50 MB answers read at once on a loaded machine made the server
+    // drop a connection.
+    const textA = await chText(a, query);
+    const textB = await chText(b, query);
+    const linesA = textA.split('\n').sort();
+    const linesB = textB.split('\n').sort();
+    const differing = linesA.filter((line, i) => line !== linesB[i]).length;
+    if (differing > 0) {
+      const i = linesA.findIndex((line, k) => line !== linesB[k]);
+      console.error(`${linesA[i]}\n${linesB[i]}`);
+    }
+    if (linesA.length !== linesB.length || differing > 0) {
+      throw new Error(
+        `ClickHouse: the bulk-loaded ledger's ${name} differs from the one written through Store.write: ${linesA.length} vs ${linesB.length} lines, ${differing} differ`,
+      );
+    }
+    counts[name] = linesA.length - 1;
+  }
+  return counts;
+}
