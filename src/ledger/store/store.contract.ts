@@ -385,6 +385,33 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         ]);
       });
 
+      it('cuts days exactly at local midnight across DST gaps and odd offsets', async () => {
+        // Santiago skips 00:00-01:00 local on 2024-09-08 (a day with no midnight); Kathmandu is
+        // UTC+5:45; Lord Howe moves by half an hour. Calls every 7 minutes, off the quarter hours.
+        const start = Date.parse('2024-09-06T00:03:00Z');
+        const stamps = Array.from({ length: (4 * 1440) / 7 }, (_, i) => start + i * 7 * 60_000);
+        const lordHowe = Date.parse('2024-10-05T12:01:00Z');
+        stamps.push(...Array.from({ length: 300 }, (_, i) => lordHowe + i * 11 * 60_000));
+        await store.write(batch({ usage: stamps.map((ts) => usageRecord({ ts })) }));
+        for (const timeZone of ['America/Santiago', 'Asia/Kathmandu', 'Australia/Lord_Howe']) {
+          const localDay = new Intl.DateTimeFormat('en-CA', { timeZone });
+          const expected: Record<string, number> = {};
+          for (const ts of stamps) {
+            const day = localDay.format(ts);
+            expected[day] = (expected[day] ?? 0) + 1;
+          }
+          expect(callsByKey(await store.usage({ groupBy: 'day', timeZone })), timeZone).toEqual(expected);
+          for (const day of ['2024-09-08', '2024-10-06']) {
+            const within = stamps.filter((ts) => localDay.format(ts) === day).length;
+            const byModel = await store.usage({ groupBy: 'model', timeZone, since: day, until: day });
+            expect(
+              byModel.reduce((n, row) => n + row.calls, 0),
+              `${timeZone} ${day}`,
+            ).toBe(within);
+          }
+        }
+      });
+
       it('keys weeks by their ISO Monday and months as YYYY-MM', async () => {
         await store.write(
           batch({

@@ -11,6 +11,7 @@
  * @module
  */
 import type { UsageGrouping, UsageQuery } from '../store.js';
+import { TOKEN_COLUMNS } from '../usage-columns.js';
 import { COST, CREDITS, liveUsage, unitDays } from './live.js';
 import { rollupFacts } from './rollup.js';
 import { coverByQuarterHours, type MsRange, mergeSpans } from './spans.js';
@@ -72,19 +73,7 @@ const KEY_COLUMNS: Partial<Record<UsageGrouping, string[]>> = {
   person: ['person_id'],
 };
 
-const SUM_COLUMNS = [
-  'input_uncached',
-  'cache_read',
-  'cache_write_5m',
-  'cache_write_1h',
-  'cache_write_other',
-  'output',
-  'reasoning',
-  'cost_usd',
-  'credits',
-  'calls',
-  'unpriced_calls',
-];
+const SUM_COLUMNS = [...TOKEN_COLUMNS, 'cost_usd', 'credits', 'calls', 'unpriced_calls'];
 
 /** The columns every fact has, raw or rolled up. */
 const FACT_COLUMNS =
