@@ -7,6 +7,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_END } from '../../src/synthetic/demo-org/index.js';
 import { BIN, isolatedEnv, tempDir } from './run-cli.js';
 
 interface Served {
@@ -71,6 +72,20 @@ describe('tokenyield demo --serve', () => {
       await fetch(`${url}/api/v1/teams`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as { teams: unknown[] };
     expect(teams.teams).toHaveLength(3);
+    // The budgets demo wrote into its config, judged at its last day: on the real date they would
+    // be periods the demo holds no spend for.
+    const configured = (
+      JSON.parse(readFileSync(join(demo, 'config.json'), 'utf8')) as { budgets: { id: string }[] }
+    ).budgets;
+    const budgets = (await (
+      await fetch(`${url}/api/v1/budgets`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { budgets: { id: string; today: string; spent: number }[] };
+    expect(configured.length).toBeGreaterThan(0);
+    expect(budgets.budgets.map((b) => b.id).sort()).toEqual(configured.map((b) => b.id).sort());
+    for (const b of budgets.budgets) {
+      expect(b.today, b.id).toBe(DEFAULT_END);
+      expect(b.spent, b.id).toBeGreaterThan(0);
+    }
 
     // The token is the demo's own: hashed in its directory, nothing in the user's home.
     const stored = readFileSync(join(demo, 'tokens.json'), 'utf8');
