@@ -7,13 +7,13 @@
 //
 // Prints wall and CPU time per step (the machine may be shared: CPU time is the steadier number),
 // heap after each step and peak RSS; appends the run to bench/out/board-<YYYY-MM-DD>.json.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
+import { rerunWithBigHeap } from './big-heap.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH, '..');
@@ -33,23 +33,7 @@ if (opt.help) {
   console.log('usage: node bench/board.mjs [--engineers 5000] [--days 365] [--teams 20] [--seed 1]');
   process.exit(0);
 }
-// The inputs of a 5,000-engineer year (millions of commit and session objects) outgrow Node's
-// default heap limit, and retained heap is only measurable with `gc()`: re-run with both.
-const CHILD = 'TOKENYIELD_BOARD_BENCH_CHILD';
-if (process.env[CHILD] !== '1') {
-  const heapMiB = Math.min(16_384, Math.floor((totalmem() * 0.75) / (1024 * 1024)));
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--expose-gc',
-      `--max-old-space-size=${heapMiB}`,
-      fileURLToPath(import.meta.url),
-      ...process.argv.slice(2),
-    ],
-    { stdio: 'inherit', env: { ...process.env, [CHILD]: '1' } },
-  );
-  process.exit(r.status ?? 1);
-}
+rerunWithBigHeap(import.meta.url);
 if (!existsSync(join(DIST, 'analyses', 'board', 'index.js'))) {
   console.error('dist/ is missing or stale: run `npm run build` first.');
   process.exit(2);

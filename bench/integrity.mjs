@@ -17,13 +17,13 @@
 // model is built, so the live heap from then on (`modelLiveMiB`) is the product's: the model and
 // its inputs; `detectionHeapGrowthMiB` is what detection over the year committed beyond it. Peak
 // RSS is the whole process's, generator included.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
+import { rerunWithBigHeap } from './big-heap.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH, '..');
@@ -44,23 +44,7 @@ if (opt.help) {
   console.log('usage: node bench/integrity.mjs [--engineers 5000] [--days 365] [--teams 20] [--seed 1]');
   process.exit(0);
 }
-// As in bench/board.mjs: a 5,000-engineer year outgrows the default heap, and retained heap is
-// only measurable with gc().
-const CHILD = 'TOKENYIELD_INTEGRITY_BENCH_CHILD';
-if (process.env[CHILD] !== '1') {
-  const heapMiB = Math.min(16_384, Math.floor((totalmem() * 0.75) / (1024 * 1024)));
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--expose-gc',
-      `--max-old-space-size=${heapMiB}`,
-      fileURLToPath(import.meta.url),
-      ...process.argv.slice(2),
-    ],
-    { stdio: 'inherit', env: { ...process.env, [CHILD]: '1' } },
-  );
-  process.exit(r.status ?? 1);
-}
+rerunWithBigHeap(import.meta.url);
 if (!existsSync(join(DIST, 'analyses', 'integrity', 'flag-book.js'))) {
   console.error('dist/ is missing or stale: run `npm run build` first.');
   process.exit(2);
