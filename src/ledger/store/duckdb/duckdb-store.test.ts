@@ -281,6 +281,45 @@ describe('openDuckDbStore', () => {
     await store.close();
   });
 
+  it('settles redelivered ids and supersession in every slice of a large batch', async () => {
+    const store = await openDuckDbStore({ path: freshPath() });
+    try {
+      const stored = Array.from({ length: 1_000 }, (_, i) =>
+        usageRecord({ id: `cc:old_${i}:req`, messageId: `old_${i}`, tokens: { output: 1 } }),
+      );
+      const side = usageRecord({
+        id: 'cc:side:req',
+        messageId: 'shared',
+        isSidechain: true,
+        tokens: { output: 1 },
+      });
+      await store.write(batch({ usage: [...stored, side] }));
+      const fresh = Array.from({ length: 59_000 }, (_, i) =>
+        usageRecord({ id: `cc:new_${i}:req`, messageId: `new_${i}`, tokens: { output: 1 } }),
+      );
+      // Behind the first slice: redeliveries, half of them better copies, and the main-chain copy
+      // of the message stored only as a sidechain copy.
+      const again = stored.map((r, i) => (i % 2 === 0 ? { ...r, tokens: { ...r.tokens, output: 5 } } : r));
+      const main = usageRecord({
+        id: 'cc:main:req',
+        messageId: 'shared',
+        isSidechain: false,
+        tokens: { output: 1 },
+      });
+      expect(await store.write(batch({ usage: [...fresh, ...again, main] }))).toEqual({
+        usageInserted: 59_001,
+        usageDuplicates: 1_000,
+        activityInserted: 0,
+        activityDuplicates: 0,
+      });
+      const [total] = await store.usage({ groupBy: 'tool', timeZone: 'UTC' });
+      // The sidechain copy is superseded; outputs 59,000 × 1 + 500 × 1 + 500 × 5 + 1.
+      expect(total).toMatchObject({ calls: 60_001, output: 62_001 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('merges and reprices batches larger than a slice, atomically', async () => {
     const store = await openDuckDbStore({ path: freshPath() });
     try {

@@ -215,13 +215,41 @@ function decode<R>(column: Column<R>, from: string): string {
   const ref = `${from}.${column.name}`;
   switch (column.kind) {
     case 'label':
-      return `$labels[${ref}]`;
+      // Decoded once per distinct tuple, in the tuple table joined as `t` (see insertFromStage).
+      return `t.${column.name}`;
     case 'number':
       return column.sqlType === 'DOUBLE' ? ref : `CAST(${ref} AS ${column.sqlType})`;
     case 'time':
       return `make_timestamptz(CAST(${ref} * 1000 AS BIGINT))`;
     default:
       return ref;
+  }
+}
+
+/*
+ * Rows are staged with one `label_tuple` code for the combination of all their label codes, and
+ * the distinct combinations go to `<stage>_labels` (code, one INTEGER per label column). The
+ * ledger INSERT decodes the labels of the combinations only (a few thousand per 50k rows: calls
+ * of one session share every label) and joins them back on the one integer. Decoding
+ * `$labels[code]` per row and label column cost ~0.5 µs a lookup, about half of the usage INSERT.
+ */
+const LABEL_TUPLE = 'label_tuple';
+const labelTable = (stage: string) => `${stage}_labels`;
+
+/** The distinct label-code combinations of one staging table, numbered from 1. */
+class LabelTuples {
+  private readonly codes = new Map<string, number>();
+  readonly tuples: Array<Array<number | null>> = [];
+
+  code(tuple: Array<number | null>): number {
+    const key = tuple.join(',');
+    let code = this.codes.get(key);
+    if (code === undefined) {
+      this.tuples.push(tuple);
+      code = this.tuples.length;
+      this.codes.set(key, code);
+    }
+    return code;
   }
 }
 
@@ -267,7 +295,8 @@ const USAGE_COLUMNS: readonly Column<UsageRecord>[] = [
   text('message_id', (r) => r.messageId),
   label('model', (r) => r.model),
   label('provider', (r) => r.provider),
-  label('speed', (r) => r.speed),
+  // Text, not a label: STORED_LOSES reads its nullness from the staging table. Mostly null.
+  text('speed', (r) => r.speed),
   label('service_tier', (r) => r.serviceTier),
   label('inference_geo', (r) => r.inferenceGeo),
   number('input_uncached', 'BIGINT', (r) => r.tokens.inputUncached),
@@ -335,6 +364,8 @@ const COST_COLUMNS: readonly Column<CostUpdate>[] = [
 
 const ORIGIN_COLUMNS: readonly Column<string>[] = [text('origin', (r) => r)];
 
+const ID_COLUMNS: readonly Column<{ id: string }>[] = [text('id', (r) => r.id)];
+
 /**
  * `INSERT INTO table (…) SELECT …` of every staged column, decoded, from staging alias `s`, plus
  * `derived` columns computed from them.
@@ -348,7 +379,13 @@ function insertFromStage<R>(
 ): string {
   const names = [...columns.map((c) => c.name), ...Object.keys(derived)].join(', ');
   const values = [...columns.map((c) => decode(c, 's')), ...Object.values(derived)].join(', ');
-  return `INSERT INTO ${table} (${names}) SELECT ${values} FROM ${stage} s ${extra}`;
+  const labelColumns = columns.filter((c) => c.kind === 'label');
+  const tuples =
+    labelColumns.length === 0
+      ? ''
+      : `JOIN (SELECT code, ${labelColumns.map((c) => `$labels[${c.name}] AS ${c.name}`).join(', ')}
+          FROM ${labelTable(stage)}) t ON t.code = s.${LABEL_TUPLE}`;
+  return `INSERT INTO ${table} (${names}) SELECT ${values} FROM ${stage} s ${tuples} ${extra}`;
 }
 
 /**
@@ -359,7 +396,6 @@ function insertFromStage<R>(
 const keyHash = (expr: string) => `CAST(md5_number(${expr}) >> 64 AS UBIGINT)`;
 
 /** `STORED_LOSES` applies the keep rule of `isBetterCopy` (ledger/dedup.ts) between a staged copy `s` and the stored copy `e`. */
-// A null speed stages as a null label code, so the code's nullness is the speed's.
 const STORED_LOSES = `(CAST(s.total_tokens AS BIGINT) > e.total_tokens
   OR (CAST(s.total_tokens AS BIGINT) = e.total_tokens AND s.speed IS NOT NULL AND e.speed IS NULL))`;
 
@@ -407,7 +443,11 @@ const always = () => true;
  */
 const STAGE_TABLES = [
   'stage_origins',
+  'stage_batch_ids',
+  'stage_batch_candidates',
+  'stage_batch_activity_candidates',
   'stage_usage',
+  'stage_usage_labels',
   'stage_usage_candidates',
   'stage_usage_existing',
   'stage_usage_replace',
@@ -416,6 +456,7 @@ const STAGE_TABLES = [
   'stage_message_candidates',
   'stage_messages',
   'stage_activity',
+  'stage_activity_labels',
   'stage_activity_candidates',
   'stage_activity_existing',
   'stage_checkpoints',
@@ -539,18 +580,33 @@ class DuckDbStore implements Store {
     const activity = uniqueBy(batch.activity, (r) => r.id, never);
     const checkpoints = uniqueBy(batch.checkpoints, (r) => `${r.source}\u0000${r.path}`, always);
 
+    const usageCandidates = await this.findBatchCandidates('usage', usage, 'stage_batch_candidates');
     let usageInserted = 0;
-    for (const part of slices(usage)) usageInserted += await this.mergeUsage(part);
+    for (const part of slices(usage)) usageInserted += await this.mergeUsage(part, usageCandidates);
 
     await this.settleSupersession();
 
     let activityInserted = 0;
+    const activityCandidates = await this.findBatchCandidates(
+      'activity',
+      activity,
+      'stage_batch_activity_candidates',
+    );
     for (const part of slices(activity)) {
       const labels = new Labels();
       await this.stage('stage_activity', ACTIVITY_COLUMNS, part, labels);
       let storedFilter = '';
       const keys = `SELECT ${keyHash('id')} FROM stage_activity`;
-      if (await this.findCandidates('activity', 'id_hash', keys, 'stage_activity_candidates')) {
+      if (
+        await this.findCandidates(
+          'activity',
+          'id_hash',
+          keys,
+          'stage_activity_candidates',
+          '',
+          activityCandidates,
+        )
+      ) {
         await run(`CREATE OR REPLACE TEMP TABLE stage_activity_existing AS
           SELECT id FROM activity WHERE rowid IN (SELECT row_id FROM stage_activity_candidates)`);
         storedFilter = 'WHERE NOT EXISTS (SELECT 1 FROM stage_activity_existing a WHERE a.id = s.id)';
@@ -589,24 +645,56 @@ class DuckDbStore implements Store {
    * strings are compared before anything is merged, so a key collision costs a fetch, never a row.
    */
 
-  /** Fills `into` with the rowids of `table` rows whose `keyColumn` is among `keys`; returns whether any. */
+  /**
+   * Fills `into` with the rowids of `table` rows whose `keyColumn` is among `keys`; returns whether
+   * any. With `batch` (see findBatchCandidates), searches those rows instead of the whole table.
+   */
   private async findCandidates(
     table: string,
     keyColumn: string,
     keys: string,
     into: string,
     before = '',
+    batch?: string,
   ): Promise<boolean> {
+    const search =
+      batch === undefined
+        ? `SELECT rowid AS row_id FROM ${table} WHERE ${keyColumn} IN (${keys})`
+        : `SELECT row_id FROM ${batch} WHERE ${keyColumn} IN (${keys})`;
     return (
       (await this.count(`${before}
-      CREATE OR REPLACE TEMP TABLE ${into} AS
-        SELECT rowid AS row_id FROM ${table} WHERE ${keyColumn} IN (${keys});
+      CREATE OR REPLACE TEMP TABLE ${into} AS ${search};
       SELECT count(*) FROM ${into}`)) > 0
     );
   }
 
-  /** Merges usage records with unique ids into the ledger; returns how many ids were new. */
-  private async mergeUsage(usage: readonly UsageRecord[]): Promise<number> {
+  /*
+   * A batch of several slices looks its ids up in the ledger once, not once per slice: the scan
+   * reads the whole id_hash column (8 bytes a stored row, beyond memory_limit from ~10M rows on)
+   * and cost ~0.8 s per slice at 10M rows. Taken before any slice is merged, it misses the rows
+   * earlier slices insert, which is exact: ids are unique within the batch, so no earlier slice
+   * inserts a later slice's id. Rows an earlier slice replaced are gone, and their fetch by rowid
+   * returns nothing.
+   */
+
+  /** Fills `into` with (row_id, id_hash) of the `table` rows whose key matches one of `rows`' ids; undefined for one slice. */
+  private async findBatchCandidates(
+    table: 'usage' | 'activity',
+    rows: readonly { id: string }[],
+    into: string,
+  ): Promise<string | undefined> {
+    if (rows.length <= SLICE_ROWS) return undefined;
+    await this.stage('stage_batch_ids', ID_COLUMNS, rows, new Labels());
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${into} AS
+      SELECT rowid AS row_id, id_hash FROM ${table} WHERE id_hash IN (SELECT ${keyHash('id')} FROM stage_batch_ids)`);
+    return into;
+  }
+
+  /**
+   * Merges usage records with unique ids into the ledger; returns how many ids were new.
+   * `batchCandidates` holds the stored rows (row_id, id_hash) whose key matches any id of the batch.
+   */
+  private async mergeUsage(usage: readonly UsageRecord[], batchCandidates?: string): Promise<number> {
     const labels = new Labels();
     await this.stage('stage_usage', USAGE_COLUMNS, usage, labels);
     let replaced = 0;
@@ -616,7 +704,16 @@ class DuckDbStore implements Store {
     // can run before the insert, in the same round trip as the candidate search.
     const touchStaged = `INSERT INTO stage_touched
       SELECT message_id, ${keyHash('message_id')} FROM stage_usage WHERE message_id IS NOT NULL;`;
-    if (await this.findCandidates('usage', 'id_hash', keys, 'stage_usage_candidates', touchStaged)) {
+    if (
+      await this.findCandidates(
+        'usage',
+        'id_hash',
+        keys,
+        'stage_usage_candidates',
+        touchStaged,
+        batchCandidates,
+      )
+    ) {
       // The stored copy loses only to a strictly better one (isBetterCopy); every other tie keeps it.
       replaced = await this.count(`CREATE OR REPLACE TEMP TABLE stage_usage_existing AS
           SELECT e.* FROM (
@@ -680,33 +777,81 @@ class DuckDbStore implements Store {
   }
 
   /**
-   * (Re)creates TEMP `table` shaped by `columns` and fills it with `rows` through the appender, one
-   * reused data chunk at a time (a chunk per call would hold native memory until V8 collects it).
+   * (Re)creates TEMP `table` shaped by `columns` and fills it with `rows`; label columns become
+   * one `label_tuple` code, whose combinations go to `<table>_labels` (see LabelTuples).
    */
   private async stage<R>(table: string, columns: readonly Column<R>[], rows: readonly R[], labels: Labels) {
-    const definition = columns.map((c) => `${c.name} ${STAGE_TYPES[c.kind].toString()}`).join(', ');
+    const staged = columns.filter((c) => c.kind !== 'label');
+    const labelColumns = columns.filter((c) => c.kind === 'label');
+    const definition = [
+      ...staged.map((c) => `${c.name} ${STAGE_TYPES[c.kind].toString()}`),
+      ...(labelColumns.length > 0 ? [`${LABEL_TUPLE} INTEGER`] : []),
+    ].join(', ');
     await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (${definition})`);
+    let tupleCodes: Int32Array | undefined;
+    if (labelColumns.length > 0) {
+      const tuples = new LabelTuples();
+      tupleCodes = new Int32Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const tuple = labelColumns.map((c) => {
+          const value = c.get(row);
+          return value === null || value === undefined ? null : labels.code(value as string);
+        });
+        tupleCodes[i] = tuples.code(tuple);
+      }
+      const names = ['code', ...labelColumns.map((c) => c.name)];
+      const codes = tuples.tuples.map((t, i) => [i + 1, ...t]);
+      await this.connection.run(
+        `CREATE OR REPLACE TEMP TABLE ${labelTable(table)} (${names.map((n) => `${n} INTEGER`).join(', ')})`,
+      );
+      await this.appendRows(
+        labelTable(table),
+        names.map(() => INTEGER),
+        codes.length,
+        (c, i) => codes[i]![c],
+      );
+    }
     if (rows.length === 0) return;
+    const codes = tupleCodes;
+    const getters = staged.map((c) => c.get);
+    await this.appendRows(
+      table,
+      [...staged.map((c) => STAGE_TYPES[c.kind]), ...(codes ? [INTEGER] : [])],
+      rows.length,
+      (c, i) => (c < getters.length ? getters[c]!(rows[i]!) : codes![i]!),
+    );
+  }
+
+  /**
+   * Fills TEMP `table` with `count` rows through the appender, one reused data chunk at a time (a
+   * chunk per call would hold native memory until V8 collects it); `cell(column, row)`.
+   */
+  private async appendRows(
+    table: string,
+    types: readonly DuckDBType[],
+    count: number,
+    cell: (column: number, row: number) => CellValue | undefined,
+  ): Promise<void> {
+    if (count === 0) return;
     const appender = await this.connection.createAppender(table, 'main', 'temp');
-    const chunk = DuckDBDataChunk.create(columns.map((c) => STAGE_TYPES[c.kind]));
+    const chunk = DuckDBDataChunk.create([...types]);
     const chunkRows = DuckDBVector.standardSize();
     try {
-      for (let start = 0; start < rows.length; start += chunkRows) {
-        const count = Math.min(chunkRows, rows.length - start);
+      for (let start = 0; start < count; start += chunkRows) {
+        const n = Math.min(chunkRows, count - start);
         chunk.reset();
-        chunk.rowCount = count;
-        for (let c = 0; c < columns.length; c++) {
-          const column = columns[c]!;
+        chunk.rowCount = n;
+        for (let c = 0; c < types.length; c++) {
           const vector = chunk.getColumnVector(c);
-          for (let i = 0; i < count; i++) {
-            const value = column.get(rows[start + i]!);
-            if (value === null || value === undefined) vector.setItem(i, null);
-            else vector.setItem(i, column.kind === 'label' ? labels.code(value as string) : value);
+          for (let i = 0; i < n; i++) {
+            const value = cell(c, start + i);
+            vector.setItem(i, value === undefined ? null : value);
           }
           vector.flush();
         }
         appender.appendDataChunk(chunk);
-        if ((start + count) % APPEND_FLUSH_ROWS === 0) appender.flushSync();
+        if ((start + n) % APPEND_FLUSH_ROWS === 0) appender.flushSync();
       }
       appender.closeSync();
     } catch (error) {
