@@ -5,7 +5,7 @@
  * @module
  */
 import { utcDay } from './rows.js';
-import { join, type Sql, sql, trusted } from './sql.js';
+import { inList, join, type Sql, sql, trusted } from './sql.js';
 
 const DAY_MS = 86_400_000;
 
@@ -26,6 +26,27 @@ export function unitDays(window: { since?: number; until?: number }): Sql {
     parts.push(sql`k_day <= toDate(${utcDay(Math.max(0, window.until + UNIT_MARGIN_MS))})`);
   }
   return parts.length === 0 ? trusted('1') : join(parts, ' AND ');
+}
+
+/** Days of unit keys a range may cover before `unitDaysNear` gives up listing them. */
+const MAX_LISTED_DAYS = 400;
+
+/**
+ * Conditions on the unit key alone for rows inside any of `ranges`: the unit days near each range,
+ * not every day from the first range to the last. The fringes of a team's spans are minutes long
+ * but lie months apart (a member's first day, "now"), and one window over all of them read the raw
+ * rows of every day in between. Null when the ranges are too long to list their days.
+ */
+export function unitDaysNear(ranges: readonly { from: number; until: number }[]): Sql | null {
+  const days = new Set<string>();
+  for (const range of ranges) {
+    const first = Math.floor(Math.max(0, range.from - UNIT_MARGIN_MS) / DAY_MS) * DAY_MS;
+    const last = Math.max(0, range.until + UNIT_MARGIN_MS);
+    if (!Number.isFinite(last) || (last - first) / DAY_MS > MAX_LISTED_DAYS) return null;
+    for (let ms = first; ms <= last; ms += DAY_MS) days.add(utcDay(ms));
+    if (days.size > MAX_LISTED_DAYS) return null;
+  }
+  return days.size === 0 ? null : sql`k_day IN ${inList([...days].sort())}`;
 }
 
 /**

@@ -10,9 +10,9 @@
  * ClickHouse numbers parts of a table in insertion order, and merged parts keep their highest
  * number, so a recompute that saw a newer winner has a higher watermark, and two with the same
  * watermark saw the same winners and wrote the same sums. A recompute writes one row per unit, and
- * readers take each unit's row of the highest watermark (`FINAL`, which merges also keep in the
- * end): whichever order racing writers recompute in, the last insert into a unit is followed by a
- * recompute that sees it.
+ * readers take each unit's row of the highest watermark (what merges also keep in the end; see
+ * `newestUnitRows`): whichever order racing writers recompute in, the last insert into a unit is
+ * followed by a recompute that sees it.
  * @module
  */
 import type { Connection } from './connection.js';
@@ -129,15 +129,36 @@ const FACTS = trusted(
 );
 
 /**
+ * The newest row of each unit the `unitDays` condition selects, with its arrays named `a_<column>`.
+ *
+ * Not `FINAL`: on 18.16 it merges in one thread and copies every array of every row it reads, and
+ * took three quarters of a whole-ledger report (2.4 s of server CPU for 30,000 units, against
+ * 0.5 s to read the same columns plainly). Instead the highest watermark of each unit is read first
+ * (the key columns and `wm` only), and each unit's first row at or above it is kept. A unit's
+ * highest watermark only grows (inserts add rows, merges keep the highest), so the main read, which
+ * may see later parts than the first, still holds a row at or above it for every unit: either the
+ * row the first read saw or a later recompute, each of them whole. Rows of equal watermark hold
+ * the same groups, so which of them `LIMIT 1 BY` keeps does not matter.
+ */
+function newestUnitRows(unitDays: Sql): Sql {
+  return sql`
+    SELECT k_day, k_person, ${UNIT_ARRAYS}
+    FROM usage_rollup
+    ANY INNER JOIN (
+      SELECT k_day, k_person, max(wm) AS top FROM usage_rollup WHERE ${unitDays} GROUP BY k_day, k_person
+    ) USING (k_day, k_person)
+    WHERE ${unitDays} AND wm >= top
+    LIMIT 1 BY k_day, k_person`;
+}
+
+/**
  * Roll-up groups that count, in the shape of raw facts (see usage-query.ts): the newest row of each
- * unit (`FINAL`: the highest watermark; two rows with the same watermark hold the same groups),
- * its groups unrolled, empty groups left out. One read of the table, so that a recompute landing
- * meanwhile is seen whole or not at all.
+ * unit, its groups unrolled, empty groups left out.
  */
 export function rollupFacts(unitDays: Sql, where: Sql): Sql {
   return sql`
     SELECT ${FACTS}
-    FROM (SELECT ${UNIT_ARRAYS} FROM usage_rollup FINAL WHERE ${unitDays})
+    FROM (${newestUnitRows(unitDays)})
     ARRAY JOIN ${UNROLLED}
     WHERE g_calls > 0 AND (${where})`;
 }

@@ -12,7 +12,7 @@
  */
 import type { UsageGrouping, UsageQuery } from '../store.js';
 import { TOKEN_COLUMNS } from '../usage-columns.js';
-import { COST, CREDITS, liveUsage, unitDays } from './live.js';
+import { COST, CREDITS, liveUsage, unitDays, unitDaysNear } from './live.js';
 import { rollupFacts } from './rollup.js';
 import { coverByQuarterHours, type MsRange, mergeSpans } from './spans.js';
 import { inList, join, literal, type Sql, sql, trusted } from './sql.js';
@@ -198,7 +198,12 @@ export function usageStatement(query: UsageQuery, options: UsageStatementOptions
           until: Math.min(window.until ?? hi + 1, hi + 1),
         };
         if (fringeWindow.since < fringeWindow.until) {
-          const raw = rawFacts(unitDays(fringeWindow), factFilter(filters, 'raw', fringeWindow));
+          const near = unitDaysNear(cover.fringe);
+          const fringeUnits = unitDays(fringeWindow);
+          const raw = rawFacts(
+            near === null ? fringeUnits : sql`${fringeUnits} AND ${near}`,
+            factFilter(filters, 'raw', fringeWindow),
+          );
           parts.push(withinRanges(raw, cover.fringe));
         }
       }
