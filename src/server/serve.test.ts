@@ -4,7 +4,7 @@
  * metrics endpoints answer without a token.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonBody, logsRequest } from '../../test/fixtures/otel/payloads.js';
+import { apiRequestsBody } from '../../test/fixtures/otel/payloads.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
 import { openDuckDbStore } from '../ledger/store/duckdb/index.js';
 import type { ReportJson } from './api/report-json.js';
@@ -18,29 +18,6 @@ afterEach(async () => {
 async function open(options: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> {
   server = await startTestServer(options);
   return server;
-}
-
-/** An export of `calls` Claude Code api_request events whose request ids start with `prefix`. */
-function exportOf(prefix: string, calls: number): Uint8Array {
-  return jsonBody(
-    logsRequest(
-      { 'service.name': 'claude-code', 'user.email': 'dev@acme.example' },
-      Array.from({ length: calls }, (_, i) => ({
-        eventName: 'claude_code.api_request',
-        timeUnixNano: `${Date.parse('2026-11-20T10:00:00Z') + i}000000`,
-        attrs: {
-          'event.name': 'api_request',
-          'session.id': `s-${prefix}`,
-          request_id: `${prefix}-${i}`,
-          model: 'claude-sonnet-4-5',
-          input_tokens: 10,
-          output_tokens: 5,
-          cache_read_tokens: 0,
-          cache_creation_tokens: 0,
-        },
-      })),
-    ),
-  );
 }
 
 function post(s: TestServer, body: Uint8Array) {
@@ -62,7 +39,7 @@ describe('tokenyield serve under load', () => {
     const s = await open({ settings: { maxQueuedRecords: 150 } });
     const answers = await Promise.all(
       Array.from({ length: 12 }, async (_, n) => {
-        const res = await post(s, exportOf(`r${n}`, 100));
+        const res = await post(s, apiRequestsBody(`r${n}`, 100));
         const body = await res.text();
         return { status: res.status, retryAfter: res.headers.get('retry-after'), body };
       }),
@@ -83,7 +60,7 @@ describe('tokenyield serve under load', () => {
     // Closed by the test itself; afterEach's close is then a no-op that removes the directory.
     const s = await open();
     const sends = Array.from({ length: 10 }, (_, n) =>
-      post(s, exportOf(`d${n}`, 200)).then(
+      post(s, apiRequestsBody(`d${n}`, 200)).then(
         async (res) => ({ status: res.status, text: await res.text() }),
         () => ({ status: 0, text: 'connection closed' }),
       ),
@@ -107,7 +84,7 @@ describe('tokenyield serve under load', () => {
 
   it('serves /healthz, /readyz and Prometheus /metrics without a token', async () => {
     const s = await open();
-    expect((await post(s, exportOf('m', 3))).status).toBe(200);
+    expect((await post(s, apiRequestsBody('m', 3))).status).toBe(200);
     expect((await s.request('/healthz', { token: null })).status).toBe(200);
     expect((await s.request('/readyz', { token: null })).status).toBe(200);
     const metrics = await s.request('/metrics', { token: null });

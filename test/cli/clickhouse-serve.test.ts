@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { clickHouseForTests } from '../../src/ledger/store/clickhouse/test-server.js';
 import type { ReportJson } from '../../src/server/api/report-json.js';
 import { appendTokenFile, generateToken, hashToken } from '../../src/server/auth/tokens.js';
-import { jsonBody, logsRequest } from '../fixtures/otel/payloads.js';
+import { apiRequestsBody } from '../fixtures/otel/payloads.js';
 import { BIN, isolatedEnv, runCli, tempDir } from './run-cli.js';
 
 const setup = await clickHouseForTests();
@@ -48,25 +48,7 @@ function stop(s: Serving): Promise<void> {
 
 /** `calls` Claude Code api_request events of one session, as the OTel exporter sends them. */
 function exportOf(prefix: string, calls: number): Uint8Array {
-  return jsonBody(
-    logsRequest(
-      { 'service.name': 'claude-code', 'user.email': 'dev@acme.example' },
-      Array.from({ length: calls }, (_, i) => ({
-        eventName: 'claude_code.api_request',
-        timeUnixNano: `${Date.parse('2026-11-20T10:00:00Z') + i * 1000}000000`,
-        attrs: {
-          'event.name': 'api_request',
-          'session.id': `s-${prefix}`,
-          request_id: `${prefix}-${i}`,
-          model: 'claude-sonnet-4-5',
-          input_tokens: 10,
-          output_tokens: 5,
-          cache_read_tokens: 0,
-          cache_creation_tokens: 0,
-        },
-      })),
-    ),
-  );
+  return apiRequestsBody(prefix, calls, 1000);
 }
 
 describe.skipIf(!setup.ok)('tokenyield serve --store clickhouse://…', () => {

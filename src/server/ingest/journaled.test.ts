@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonBody, logsRequest } from '../../../test/fixtures/otel/payloads.js';
+import { apiRequestsBody } from '../../../test/fixtures/otel/payloads.js';
 import { startTestServer, type TestServer } from '../../../test/support/server.js';
 import { createPriceBook } from '../../ledger/pricing/index.js';
 import { openDuckDbStore } from '../../ledger/store/duckdb/index.js';
@@ -36,26 +36,7 @@ async function serve(dbPath: string, journalDir: string, maxQueuedRecords = 200_
 
 /** An OTLP/JSON export of `calls` Claude Code api_request events, request ids `${prefix}-${i}`. */
 function exportOf(prefix: string, calls: number): OtlpExport {
-  const body = jsonBody(
-    logsRequest(
-      { 'service.name': 'claude-code', 'user.email': 'dev@acme.example' },
-      Array.from({ length: calls }, (_, i) => ({
-        eventName: 'claude_code.api_request',
-        timeUnixNano: `${Date.parse('2026-11-20T10:00:00Z') + i}000000`,
-        attrs: {
-          'event.name': 'api_request',
-          'session.id': `s-${prefix}`,
-          request_id: `${prefix}-${i}`,
-          model: 'claude-sonnet-4-5',
-          input_tokens: 10,
-          output_tokens: 5,
-          cache_read_tokens: 0,
-          cache_creation_tokens: 0,
-        },
-      })),
-    ),
-  );
-  return { signal: 'logs', encoding: 'json', body };
+  return { signal: 'logs', encoding: 'json', body: apiRequestsBody(prefix, calls) };
 }
 
 function post(s: TestServer, req: OtlpExport) {
