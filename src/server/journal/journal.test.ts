@@ -53,6 +53,15 @@ describe('the ingest journal', () => {
     await again.journal.close();
   });
 
+  it('flushes an append made by code that the previous flush resumed', async () => {
+    // The server appends the next export from code resumed by the last one's acknowledgement; an
+    // append in that window once waited for a flush that never came.
+    const { journal } = await openJournal(tempDir());
+    const acknowledged = async (n: number) => journal.append([entry(n)]);
+    for (let i = 1; i <= 5; i++) expect(await acknowledged(i)).toBe(i);
+    await journal.close();
+  }, 10_000);
+
   it('cuts off a torn last entry and keeps every entry before it', async () => {
     const dir = tempDir();
     await written(dir, 3);

@@ -167,10 +167,15 @@ function createJournal(
   function kick(): void {
     if (flushing) return;
     flushing = (async () => {
-      while (pending.length > 0) await flushOnce();
-    })().finally(() => {
-      flushing = null;
-    });
+      // Cleared in the same turn as the last look at `pending`: cleared in a later callback, an
+      // append made in between (by code resumed by the last flush) would find a flush "running"
+      // and wait for one that never comes.
+      try {
+        while (pending.length > 0) await flushOnce();
+      } finally {
+        flushing = null;
+      }
+    })();
   }
 
   return {
