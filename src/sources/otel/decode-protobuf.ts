@@ -227,7 +227,9 @@ function decodeMetrics(list: PbResourceMetrics[]): OtlpResource[] {
 
 function decode<T>(type: typeof ExportLogsServiceRequest, body: Uint8Array): T {
   try {
-    return type.decode(body) as unknown as T;
+    // A Buffer (a view, not a copy) gets protobufjs's native string reader (schema.ts).
+    const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    return type.decode(buffer) as unknown as T;
   } catch (error) {
     // protobufjs names the wire problem (truncated message, invalid wire type), nothing of the body.
     const why = error instanceof Error ? error.message : String(error);

@@ -112,6 +112,40 @@ describe('decodeOtlp rejects bodies that are not export requests', () => {
     expect(() => decodeOtlp('logs', truncated, 'protobuf')).toThrow(OtlpDecodeError);
   });
 
+  it('protobuf: an attribute value sent as "", false or 0 is that value, not absent', () => {
+    // Wire bytes written out by hand, so that the schema under test does not also write them.
+    const field = (n: number, bytes: number[]) => [(n << 3) | 2, bytes.length, ...bytes];
+    const text = (s: string) => [...new TextEncoder().encode(s)];
+    const attr = (key: string, anyValue: number[]) =>
+      field(6, [...field(1, text(key)), ...field(2, anyValue)]);
+    const record = [
+      ...attr('s', [0x0a, 0x00]), // string_value ""
+      ...attr('b', [0x10, 0x00]), // bool_value false
+      ...attr('i', [0x18, 0x00]), // int_value 0
+      ...attr('d', [0x21, 0, 0, 0, 0, 0, 0, 0, 0]), // double_value 0
+      ...attr('none', []),
+      // Two members of the oneof (no conforming encoder sends this): the string is taken.
+      ...attr('two', [0x0a, 0x01, 0x78, 0x18, 0x05]),
+    ];
+    const body = new Uint8Array(field(1, field(2, field(2, record))));
+    const [rec] = logsOf(decodeOtlp('logs', body, 'protobuf'));
+    const a = rec!.attributes;
+    expect([a.s, a.b, a.i, a.d, a.none, a.two]).toEqual(['', false, 0, 0, null, 'x']);
+
+    // A string that is not UTF-8 refuses the request, as protobufjs's own reader does; one that
+    // merely contains U+FFFD is valid.
+    const withValue = (anyValue: number[]) =>
+      new Uint8Array(field(1, field(2, field(2, attr('v', anyValue)))));
+    const replacement = text('a\uFFFDb');
+    expect(() => decodeOtlp('logs', withValue([0x0a, 3, 0x61, 0xff, 0x62]), 'protobuf')).toThrow(
+      OtlpDecodeError,
+    );
+    const [ok] = logsOf(
+      decodeOtlp('logs', withValue([0x0a, replacement.length, ...replacement]), 'protobuf'),
+    );
+    expect(ok!.attributes.v).toBe('a\uFFFDb');
+  });
+
   it('an empty request is valid', () => {
     expect(decodeOtlp('logs', new Uint8Array(0), 'protobuf').resources).toEqual([]);
     expect(decodeOtlp('metrics', new TextEncoder().encode('{}'), 'json').resources).toEqual([]);
