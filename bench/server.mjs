@@ -21,7 +21,15 @@
 //           acknowledged call exactly once and, after the retries, every call sent exactly once.
 // Results are appended to bench/out/server-<date>.json.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -218,6 +226,23 @@ function cpuSeconds(pid) {
   }
 }
 
+/** CPU seconds of a process's main thread (its JavaScript) and of all its other threads (DuckDB's, libuv's, V8's helpers). */
+function threadCpuSeconds(pid) {
+  try {
+    let main = 0;
+    let other = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      if (Number(tid) === pid) main += seconds;
+      else other += seconds;
+    }
+    return { main, other };
+  } catch {
+    return null;
+  }
+}
+
 function stop(child, signal = 'SIGTERM') {
   return new Promise((resolvePromise) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolvePromise();
@@ -398,8 +423,11 @@ async function main() {
   const loadDb = join(work, 'load.duckdb');
   // BENCH_CPU_PROF=dir writes a V8 CPU profile of the loaded server there, for finding hot spots.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const server = await startProcess([...prof, BIN, 'serve', '--db', loadDb, '--port', '0'], env);
+  // BENCH_NODE_FLAGS="--flag …" starts the loaded server with those Node/V8 flags (experiments).
+  const flags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const server = await startProcess([...prof, ...flags, BIN, 'serve', '--db', loadDb, '--port', '0'], env);
   const cpuAtStart = cpuSeconds(server.child.pid);
+  const threadsAtStart = threadCpuSeconds(server.child.pid);
   const benchCpuAtStart = process.cpuUsage();
   const loadRun = await load({ url: server.url, token, run: 'load', seconds, concurrency, events, encoding });
   // Journaled, acknowledged calls may still be on their way into the ledger: the rate that counts
@@ -410,6 +438,8 @@ async function main() {
   const sustainedPerSecond = Math.round(loadRun.ackedEvents / (loadRun.elapsedSeconds + catchUpSeconds));
   const serverRss = peakRssMiB(server.child.pid);
   const serverCpu = cpuSeconds(server.child.pid) - cpuAtStart;
+  // Exited threads' time stays in the process total only: "other" is the total less the main thread.
+  const mainThreadCpu = (threadCpuSeconds(server.child.pid)?.main ?? 0) - (threadsAtStart?.main ?? 0);
   const benchCpu = process.cpuUsage(benchCpuAtStart);
   const commits = await commitStats(server.url);
   await stop(server.child);
@@ -421,7 +451,7 @@ async function main() {
   );
   const generatorCpu = (benchCpu.user + benchCpu.system) / 1e6;
   console.log(
-    `  CPU: server ${serverCpu.toFixed(1)} s (${Math.round((1e6 * serverCpu) / Math.max(1, loadRun.ackedEvents))} µs per event), load generator ${generatorCpu.toFixed(1)} s, ` +
+    `  CPU: server ${serverCpu.toFixed(1)} s (${Math.round((1e6 * serverCpu) / Math.max(1, loadRun.ackedEvents))} µs per event; main thread ${mainThreadCpu.toFixed(1)} s, other threads ${(serverCpu - mainThreadCpu).toFixed(1)} s), load generator ${generatorCpu.toFixed(1)} s, ` +
       `in ${(loadRun.elapsedSeconds + catchUpSeconds).toFixed(1)} s on ${cpus().length} cores; load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
@@ -443,6 +473,7 @@ async function main() {
     sustainedPerSecond,
     serverCpuSeconds: serverCpu,
     serverCpuMicrosPerEvent: Math.round((1e6 * serverCpu) / Math.max(1, loadRun.ackedEvents)),
+    serverMainThreadCpuSeconds: mainThreadCpu,
     generatorCpuSeconds: generatorCpu,
     loadAverage: loadavg(),
     peakRssMiB: serverRss,

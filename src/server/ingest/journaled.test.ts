@@ -15,7 +15,9 @@ import { openDuckDbStore } from '../../ledger/store/duckdb/index.js';
 import type { ReportJson } from '../api/report-json.js';
 import { openJournal } from '../journal/journal.js';
 import { createPeopleSource } from '../people-source.js';
+import { journaledWriter } from './journaled.js';
 import { encodeOtlpEntry, type OtlpExport, otlpRecords } from './otlp-records.js';
+import { createIngestWriter } from './writer.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -132,5 +134,45 @@ describe('OTLP ingest through the journal', () => {
       });
     }
     expect(await reportedCalls(s)).toBe(ok.length * 100);
+  });
+
+  it('gathers acknowledged exports into few ledger writes; a read or shutdown does not wait for the delay', async () => {
+    const { dbPath, journalDir } = workDir();
+    const directory = createPeopleSource(undefined, (err) => {
+      throw err;
+    });
+    const priceBook = createPriceBook(undefined);
+    const store = await openDuckDbStore({ path: dbPath });
+    cleanup.push(() => store.close());
+    const ledger = createIngestWriter(store, { maxQueuedRecords: 200_000 });
+    const { journal } = await openJournal(journalDir);
+    const writer = journaledWriter(ledger, journal, {
+      maxLagRecords: 200_000,
+      applyRecords: 100,
+      applyDelayMs: 60_000,
+    });
+    const accept = (req: OtlpExport) => writer.accept(otlpRecords(req, directory(), priceBook).batch, req);
+
+    // Below the record threshold and long before the delay: acknowledged, not yet applied.
+    for (let i = 0; i < 4; i++) await accept(exportOf(`g${i}`, 20));
+    expect(writer.lagRecords).toBe(80);
+    expect(ledger.commits).toBe(0);
+    // A read applies what it waits for at once, in one write.
+    await writer.caughtUp();
+    expect([ledger.commits, writer.lagRecords]).toEqual([1, 0]);
+
+    // Reaching the threshold applies without a read: 3 × 40 records, applied once 100 are waiting.
+    for (let i = 0; i < 3; i++) await accept(exportOf(`t${i}`, 40));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([ledger.commits, writer.lagRecords]).toEqual([2, 0]);
+
+    // Shutdown applies what is gathered rather than leaving it to the next start's replay.
+    await accept(exportOf('last', 5));
+    expect(writer.lagRecords).toBe(5);
+    await writer.drain();
+    expect([ledger.commits, writer.lagRecords]).toEqual([3, 0]);
+    expect(readdirSync(journalDir).filter((f) => f.endsWith('.log'))).toEqual([]);
+    await store.close();
+    expect(await storedCalls(dbPath)).toBe(80 + 120 + 5);
   });
 });
