@@ -22,8 +22,9 @@ import {
   type StoreLocation,
 } from '../ledger/store/location.js';
 import type { Store } from '../ledger/store/store.js';
-import { type IngestSummary, ingest } from '../pipeline/ingest.js';
-import { ingestWork, type WorkIngestSummary } from '../pipeline/ingest-work.js';
+// Only types: the ingest pipelines are loaded when something is to be read (see main.ts).
+import type { IngestSummary } from '../pipeline/ingest.js';
+import type { WorkIngestSummary } from '../pipeline/ingest-work.js';
 import {
   type FileStamp,
   type LedgerManifest,
@@ -158,6 +159,7 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
   const sourceEnv: SourceEnv = { env, homeDir: home };
 
   async function runIngest(store: Store, progress: boolean, files: LedgerManifest['files']) {
+    const { ingest } = await import('../pipeline/ingest.js');
     const bar = progress ? createProgressBar() : undefined;
     try {
       return await ingest({
@@ -235,7 +237,10 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
       const any = targets.git.length + targets.github.length + targets.files.length > 0;
       return any ? targets : undefined;
     },
-    ingestOutcomes: (targets) => withStore((store) => ingestWork({ store, ...targets })),
+    ingestOutcomes: (targets) =>
+      withStore(async (store) =>
+        (await import('../pipeline/ingest-work.js')).ingestWork({ store, ...targets }),
+      ),
     async ingestLocal({ progress }) {
       const previous = readManifest(dbPath) as ManifestWithLedger | null;
       const files: LedgerManifest['files'] = {};

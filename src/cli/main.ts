@@ -10,25 +10,57 @@ import { PeopleFileError } from '../ledger/people/index.js';
 import { PricingConfigError } from '../ledger/pricing/index.js';
 import { StoreLockedError } from '../ledger/store/store.js';
 import { TokenFileError } from '../server/auth/tokens.js';
-import { registerBoard } from './commands/board.js';
-import { registerBudget } from './commands/budget.js';
-import { registerDemo } from './commands/demo.js';
-import { registerFlags } from './commands/flags.js';
-import { registerIngest } from './commands/ingest.js';
-import { registerPeople } from './commands/people.js';
-import { runPersonal } from './commands/personal.js';
-import { registerPrices } from './commands/prices.js';
-import { registerPush } from './commands/push.js';
-import { type ReportOptions, registerReport } from './commands/report.js';
-import { registerRoi } from './commands/roi.js';
-import { registerServe } from './commands/serve.js';
-import { registerSurvival } from './commands/survival.js';
-import { registerToken } from './commands/token.js';
-import { registerValue } from './commands/value.js';
+import type { ReportOptions } from './commands/report.js';
 import { withGlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 
-function buildProgram(): Command {
+/*
+ * Each command's module is loaded only when that command runs. Together they reach ~235 modules
+ * (the database engine, the server, e-mail, the synthetic organisation); a warm `report daily`
+ * answered from the ledger manifest needs under half of them, and loading the rest was most of
+ * its time. Help and unknown commands load every command, so commander lists and suggests them.
+ */
+type Register = (program: Command) => void;
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  ingest: async () => (await import('./commands/ingest.js')).registerIngest,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  prices: async () => (await import('./commands/prices.js')).registerPrices,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+  board: async () => (await import('./commands/board.js')).registerBoard,
+  flags: async () => (await import('./commands/flags.js')).registerFlags,
+  value: async () => (await import('./commands/value.js')).registerValue,
+  roi: async () => (await import('./commands/roi.js')).registerRoi,
+  people: async () => (await import('./commands/people.js')).registerPeople,
+  survival: async () => (await import('./commands/survival.js')).registerSurvival,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  token: async () => (await import('./commands/token.js')).registerToken,
+  push: async () => (await import('./commands/push.js')).registerPush,
+  budget: async () => (await import('./commands/budget.js')).registerBudget,
+};
+
+/** Root options that take a value: the token after them is that value, not a command. */
+const ROOT_VALUE_OPTIONS = new Set(['--db', '--store', '--config', '--tz']);
+
+/**
+ * The commands `args` (process.argv) can need: the one it names, none for the personal report, or
+ * all of them for help and for a name that is not a command.
+ */
+export function commandsFor(args: readonly string[]): string[] {
+  const all = Object.keys(COMMANDS);
+  const rest = args.slice(2);
+  for (let i = 0; i < rest.length; i++) {
+    const token = rest[i]!;
+    if (token === '--') break;
+    if (token.startsWith('-')) {
+      if (ROOT_VALUE_OPTIONS.has(token)) i++;
+      continue;
+    }
+    return token in COMMANDS ? [token] : all;
+  }
+  return rest.includes('--help') || rest.includes('-h') ? all : [];
+}
+
+async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = new Command('tokenyield')
     .description(
       'AI coding-assistant spend, per engineer, tool and model, joined to the work that shipped.\n' +
@@ -42,21 +74,11 @@ function buildProgram(): Command {
     .option('--no-ingest', 'do not read new local usage first')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .action(async (_opts, cmd: Command) => runPersonal(cmd, cmd.opts<ReportOptions>()));
-  registerIngest(program);
-  registerReport(program);
-  registerPrices(program);
-  registerDemo(program);
-  registerBoard(program);
-  registerFlags(program);
-  registerValue(program);
-  registerRoi(program);
-  registerPeople(program);
-  registerSurvival(program);
-  registerServe(program);
-  registerToken(program);
-  registerPush(program);
-  registerBudget(program);
+    .action(async (_opts, cmd: Command) =>
+      (await import('./commands/personal.js')).runPersonal(cmd, cmd.opts<ReportOptions>()),
+    );
+  const registers = await Promise.all(commandsFor(args).map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
@@ -89,8 +111,8 @@ function explain(err: unknown): { message: string; code: number } {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
