@@ -21,15 +21,7 @@
 //           acknowledged call exactly once and, after the retries, every call sent exactly once.
 // Results are appended to bench/out/server-<date>.json.
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -216,32 +208,19 @@ function peakRssMiB(pid) {
   }
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid) {
+/** CPU seconds (user + system) a process, or with `task` one of its threads, has used so far. */
+function cpuSeconds(pid, task) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const stat = task === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${task}/stat`;
+    const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return null;
   }
 }
 
-/** CPU seconds of a process's main thread (its JavaScript) and of all its other threads (DuckDB's, libuv's, V8's helpers). */
-function threadCpuSeconds(pid) {
-  try {
-    let main = 0;
-    let other = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-      if (Number(tid) === pid) main += seconds;
-      else other += seconds;
-    }
-    return { main, other };
-  } catch {
-    return null;
-  }
-}
+/** CPU seconds of a process's main thread (its JavaScript): the thread whose id is the process's. */
+const mainThreadCpuSeconds = (pid) => cpuSeconds(pid, pid) ?? 0;
 
 function stop(child, signal = 'SIGTERM') {
   return new Promise((resolvePromise) => {
@@ -427,7 +406,7 @@ async function main() {
   const flags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
   const server = await startProcess([...prof, ...flags, BIN, 'serve', '--db', loadDb, '--port', '0'], env);
   const cpuAtStart = cpuSeconds(server.child.pid);
-  const threadsAtStart = threadCpuSeconds(server.child.pid);
+  const mainAtStart = mainThreadCpuSeconds(server.child.pid);
   const benchCpuAtStart = process.cpuUsage();
   const loadRun = await load({ url: server.url, token, run: 'load', seconds, concurrency, events, encoding });
   // Journaled, acknowledged calls may still be on their way into the ledger: the rate that counts
@@ -438,8 +417,8 @@ async function main() {
   const sustainedPerSecond = Math.round(loadRun.ackedEvents / (loadRun.elapsedSeconds + catchUpSeconds));
   const serverRss = peakRssMiB(server.child.pid);
   const serverCpu = cpuSeconds(server.child.pid) - cpuAtStart;
-  // Exited threads' time stays in the process total only: "other" is the total less the main thread.
-  const mainThreadCpu = (threadCpuSeconds(server.child.pid)?.main ?? 0) - (threadsAtStart?.main ?? 0);
+  // The other threads' share is the total less the main thread's (exited threads count only in the total).
+  const mainThreadCpu = mainThreadCpuSeconds(server.child.pid) - mainAtStart;
   const benchCpu = process.cpuUsage(benchCpuAtStart);
   const commits = await commitStats(server.url);
   await stop(server.child);

@@ -443,10 +443,10 @@ describe.skipIf(!haveChromium)('web dashboard (Chromium, demo organisation)', ()
     expect(Object.values(spend).every((v) => v === '')).toBe(true);
     await page.goto(`${server.url}/teams/payments`);
     const refused = page.locator('[data-page="team"][data-refused="true"]');
-    await refused.getByRole('alert').waitFor();
-    expect(await refused.getByRole('alert').textContent()).toContain(
-      'An engineer token reads only its own person, not a team.',
-    );
+    // Until the API's own refusal arrives the page shows a generic one: wait for the API's words.
+    await expect
+      .poll(() => refused.getByRole('alert').textContent(), { timeout: 30_000 })
+      .toContain('An engineer token reads only its own person, not a team.');
     expect(await page.locator('[data-tile], table').count()).toBe(0);
     await shot(page, 'team-refused');
     await context.close();
