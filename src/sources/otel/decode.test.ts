@@ -204,7 +204,10 @@ describe('decodeOtlp: JSON leniency and malformed items', () => {
     expect(Number.isNaN(a.d)).toBe(true);
     expect({ ...(a.m as object) }).toEqual({ k: 'v' });
     expect(a.bytes).toEqual(new Uint8Array([1, 2]));
-    expect(Object.getPrototypeOf(a)).toBeNull();
+    // Nothing inherited: a sender's key can only ever name what the sender sent.
+    for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf'])
+      expect(key in a, key).toBe(false);
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(a))).toBeNull();
     expect(Object.getOwnPropertyDescriptor(a, '__proto__')?.value).toBe('harmless');
 
     const metrics = metricsRequest({}, [

@@ -10,8 +10,8 @@ import type { OtlpSignal } from './types.js';
 export type AttrValue = string | number | boolean | null | Uint8Array | AttrValue[] | AttrMap;
 
 /**
- * Attributes by key. Always created with a null prototype: keys come from the sender, and a plain
- * object would answer `constructor` or treat `__proto__` as its prototype.
+ * Attributes by key. Always created by `emptyAttributes`, with nothing inherited: keys come from
+ * the sender, and a plain object would answer `constructor` or treat `__proto__` as its prototype.
  */
 export interface AttrMap {
   [key: string]: AttrValue;
@@ -78,7 +78,17 @@ export interface OtlpDataPoint {
   invalid: string | null;
 }
 
-/** A fresh attribute map (see `AttrMap` for why it has no prototype). */
+/*
+ * Instances of a constructor whose prototype is an empty object without a prototype: nothing is
+ * inherited (not `constructor`, not Object.prototype's `__proto__` accessor, so a `__proto__` key
+ * is an own property like any other), yet V8 keeps them fast objects with shared shapes. An object
+ * made by Object.create(null) starts as a hash table instead: building the ~15 attributes of each
+ * event that way took 2–3× as long and made the busiest allocation of the loaded server.
+ */
+function Attributes(): void {}
+Attributes.prototype = Object.create(null);
+
+/** A fresh attribute map (see `AttrMap` for why nothing may be inherited). */
 export function emptyAttributes(): AttrMap {
-  return Object.create(null) as AttrMap;
+  return new (Attributes as unknown as new () => AttrMap)();
 }
