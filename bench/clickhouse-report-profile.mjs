@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuSeconds } from './proc.mjs';
 import { bulkLoadClickHouse } from './store-bulk.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -134,11 +135,9 @@ function findServerPid(port) {
 const serverPid = findServerPid(new URL(base).port || '8123');
 if (serverPid === null) console.log('server process not found: CPU not measured');
 
-/** CPU ms the server has used so far (ticks of 1/100 s). */
+/** CPU ms the server has used so far. */
 function serverCpuMs() {
-  if (serverPid === null) return Number.NaN;
-  const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return serverPid === null ? Number.NaN : (cpuSeconds(serverPid) ?? Number.NaN) * 1000;
 }
 
 const store = await openClickHouseStore({ url, readOnly: true });

@@ -21,6 +21,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuSeconds, peakRssMiB } from './proc.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH, '..');
@@ -166,28 +167,10 @@ const url = await new Promise((resolveUrl, reject) => {
 });
 console.log(`serve: ${url} (pid ${server.pid})`);
 
-/** Peak RSS of the server so far (Linux: VmHWM), in MiB. */
-function serverPeakRssMiB() {
-  try {
-    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
-    return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** CPU time (user + system) the server has used so far, in ms: wall times swing with the machine's load. */
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 function serverCpuMs() {
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Math.round(((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK);
-  } catch {
-    return null;
-  }
+  const seconds = cpuSeconds(server.pid);
+  return seconds === null ? null : Math.round(seconds * 1000);
 }
 
 // ---- 3. browse -----------------------------------------------------------------------------------
@@ -304,7 +287,7 @@ const serverCpuTotal = serverCpuMs();
 // What the dashboard no longer asks for: every person's summary.
 const fullValue = await fetch(`${url}/api/v1/value`, { headers: { authorization: `Bearer ${token}` } });
 const fullValueBytes = (await fullValue.arrayBuffer()).byteLength;
-const peakRss = serverPeakRssMiB();
+const peakRss = peakRssMiB(server.pid);
 
 await stopServer();
 cli(['token', 'revoke', '--config', demo.config, tokenName]);

@@ -27,6 +27,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuSeconds, peakRssMiB } from './proc.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(BENCH, '..');
@@ -196,27 +197,6 @@ function startProcess(args, env) {
       reject(new Error(`process exited (${code}) before listening: ${err.trim()}`)),
     );
   });
-}
-
-function peakRssMiB(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
-    return Math.round(kb / 1024);
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds (user + system) a process, or with `task` one of its threads, has used so far. */
-function cpuSeconds(pid, task) {
-  try {
-    const stat = task === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${task}/stat`;
-    const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
 }
 
 /** CPU seconds of a process's main thread (its JavaScript): the thread whose id is the process's. */

@@ -42,6 +42,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuSeconds } from './proc.mjs';
 import {
   bulkLoadClickHouse,
   bulkLoadDuckDb,
@@ -210,22 +211,12 @@ const QUERIES = (written) => {
   };
 };
 
-/** Ticks of /proc/<pid>/stat are 1/100 s on Linux. */
-const CLOCK_TICK_MS = 10;
 let serverPid = null;
 
 /** CPU milliseconds used so far by this process and by the ClickHouse server this bench started. */
 function cpuMs() {
   const own = process.cpuUsage();
-  let server = 0;
-  if (serverPid !== null) {
-    try {
-      const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
-      server = (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
-    } catch {
-      server = 0;
-    }
-  }
+  const server = serverPid === null ? 0 : (cpuSeconds(serverPid) ?? 0) * 1000;
   return { own: (own.user + own.system) / 1000, server };
 }
 
