@@ -236,38 +236,34 @@ function decode<R>(column: Column<R>, from: string): string {
 const LABEL_TUPLE = 'label_tuple';
 const labelTable = (stage: string) => `${stage}_labels`;
 
-/** The distinct label-code combinations of one staging table, numbered from 1. */
-class LabelTuples {
+/** Values numbered from 1 in the order first seen, as DuckDB lists are; `keyOf` tells them apart. */
+class Numbering<T> {
   private readonly codes = new Map<string, number>();
-  readonly tuples: Array<Array<number | null>> = [];
+  readonly values: T[] = [];
 
-  code(tuple: Array<number | null>): number {
-    const key = tuple.join(',');
+  constructor(private readonly keyOf: (value: T) => string) {}
+
+  code(value: T): number {
+    const key = this.keyOf(value);
     let code = this.codes.get(key);
     if (code === undefined) {
-      this.tuples.push(tuple);
-      code = this.tuples.length;
+      this.values.push(value);
+      code = this.values.length;
       this.codes.set(key, code);
     }
     return code;
   }
 }
 
-/** Strings of one write, numbered from 1 as DuckDB lists are. */
-class Labels {
-  private readonly codes = new Map<string, number>();
-  readonly values: string[] = [];
-
-  code(value: string): number {
-    let code = this.codes.get(value);
-    if (code === undefined) {
-      this.values.push(value);
-      code = this.values.length;
-      this.codes.set(value, code);
-    }
-    return code;
+/** Strings of one write. */
+class Labels extends Numbering<string> {
+  constructor() {
+    super((value) => value);
   }
 }
+
+/** The distinct label-code combinations of one staging table. */
+const labelTuples = () => new Numbering<Array<number | null>>((tuple) => tuple.join(','));
 
 /*
  * Every record of a run shares one identity object: serialising it once instead of once per row
@@ -778,7 +774,7 @@ class DuckDbStore implements Store {
 
   /**
    * (Re)creates TEMP `table` shaped by `columns` and fills it with `rows`; label columns become
-   * one `label_tuple` code, whose combinations go to `<table>_labels` (see LabelTuples).
+   * one `label_tuple` code, whose combinations go to `<table>_labels` (see LABEL_TUPLE).
    */
   private async stage<R>(table: string, columns: readonly Column<R>[], rows: readonly R[], labels: Labels) {
     const staged = columns.filter((c) => c.kind !== 'label');
@@ -790,7 +786,7 @@ class DuckDbStore implements Store {
     await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${table} (${definition})`);
     let tupleCodes: Int32Array | undefined;
     if (labelColumns.length > 0) {
-      const tuples = new LabelTuples();
+      const tuples = labelTuples();
       tupleCodes = new Int32Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!;
@@ -801,18 +797,17 @@ class DuckDbStore implements Store {
         tupleCodes[i] = tuples.code(tuple);
       }
       const names = ['code', ...labelColumns.map((c) => c.name)];
-      const codes = tuples.tuples.map((t, i) => [i + 1, ...t]);
+      const combinations = tuples.values.map((t, i) => [i + 1, ...t]);
       await this.connection.run(
         `CREATE OR REPLACE TEMP TABLE ${labelTable(table)} (${names.map((n) => `${n} INTEGER`).join(', ')})`,
       );
       await this.appendRows(
         labelTable(table),
         names.map(() => INTEGER),
-        codes.length,
-        (c, i) => codes[i]![c],
+        combinations.length,
+        (c, i) => combinations[i]![c],
       );
     }
-    if (rows.length === 0) return;
     const codes = tupleCodes;
     const getters = staged.map((c) => c.get);
     await this.appendRows(
