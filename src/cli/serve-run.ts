@@ -3,6 +3,7 @@
  * `demo --serve`, so the demo's server is the real one (same settings, reloads and shutdown).
  * @module
  */
+import { setFlagsFromString } from 'node:v8';
 import type { RunningServer } from '../server/serve.js';
 import { resolveServerSettings, type ServerSettings } from '../server/settings.js';
 import type { CommandContext } from './context.js';
@@ -46,6 +47,11 @@ export async function serveUntilStopped(
   announce: (server: RunningServer, settings: ServerSettings) => void,
 ): Promise<void> {
   const settings = serverSettingsOf(ctx, flags);
+  // bin/ holds the heap to 20 % above what is live, which suits a command that runs once. A server
+  // under load keeps every export's records alive until they are applied (about a second), so each
+  // old-generation collection finds most of the heap live and the next one comes at once: the
+  // server bench spent ~130 µs of CPU per call with it and ~100 µs with V8's own factor (0 = V8's).
+  setFlagsFromString('--heap-growing-percent=0');
   // Loaded on demand, like the ledger: commands that never serve should not pay for the server.
   const { createPeopleSource } = await import('../server/people-source.js');
   const { startServer } = await import('../server/serve.js');
