@@ -146,6 +146,30 @@ describe('decodeOtlp rejects bodies that are not export requests', () => {
     expect(ok!.attributes.v).toBe('a\uFFFDb');
   });
 
+  it('protobuf: short strings come back exactly, however many share a table slot', () => {
+    // Short ASCII strings are shared through a 4,096-slot table keyed by a hash of their bytes:
+    // 20,000 distinct values of equal length collide in every slot, and each must still decode to
+    // itself, before and after its neighbours, as must non-ASCII, longer and empty strings.
+    const values = Array.from({ length: 20_000 }, (_, i) => `v${String(i * 7919).padStart(9, '0')}`);
+    values.push('é', 'naïve-ünïcödé', 'x'.repeat(64), 'y'.repeat(65), '');
+    const type = ExportLogsServiceRequest;
+    const records = (list: string[]) =>
+      Array.from({ length: Math.ceil(list.length / 100) }, (_, r) => ({
+        attributes: list
+          .slice(r * 100, r * 100 + 100)
+          .map((v, i) => ({ key: `key.${i}`, value: { stringValue: v } })),
+      }));
+    for (const list of [values, [...values].reverse(), values]) {
+      const body = type
+        .encode(type.fromObject({ resourceLogs: [{ scopeLogs: [{ logRecords: records(list) }] }] }))
+        .finish();
+      const decoded = logsOf(decodeOtlp('logs', body, 'protobuf')).flatMap((r) =>
+        Array.from({ length: Object.keys(r.attributes).length }, (_, i) => r.attributes[`key.${i}`]),
+      );
+      expect(decoded).toEqual(list);
+    }
+  });
+
   it('an empty request is valid', () => {
     expect(decodeOtlp('logs', new Uint8Array(0), 'protobuf').resources).toEqual([]);
     expect(decodeOtlp('metrics', new TextEncoder().encode('{}'), 'json').resources).toEqual([]);

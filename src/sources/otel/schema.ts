@@ -157,12 +157,48 @@ const root = protobuf.parse(PROTO, { keepCase: false }).root;
  * one too. utf8Slice turns every invalid sequence into U+FFFD, so only a string containing U+FFFD
  * needs the (native) check, and a string that fails it is refused as protobufjs would refuse it.
  */
+type NativeBuffer = Buffer & {
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+};
 interface NativeBufferReader {
-  buf: Buffer & { utf8Slice(start: number, end: number): string };
+  buf: NativeBuffer;
   pos: number;
   len: number;
   size(): number;
 }
+
+/*
+ * Most strings in an export repeat in every record: attribute keys, and values such as the
+ * session, the user, the model or the event name. A short ASCII string is looked up in a small
+ * direct-mapped table by a hash of its bytes and, when the bytes match, the string already made
+ * is returned: no native call, no new string to collect, and a key V8 has already internalised
+ * when the attribute maps use it as a property name. Unique strings (request ids, timestamps) only
+ * overwrite one slot each, so they cannot flush the recurring ones out.
+ */
+const SHARED_MAX_BYTES = 64;
+const SHARED_SLOTS = 4096;
+const shared: (string | undefined)[] = new Array(SHARED_SLOTS).fill(undefined);
+
+function sharedAscii(buf: NativeBuffer, start: number, end: number): string | undefined {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    const byte = buf[i]!;
+    if (byte >= 0x80) return undefined;
+    hash = Math.imul(hash ^ byte, 0x01000193);
+  }
+  const slot = (hash ^ (hash >>> 15)) & (SHARED_SLOTS - 1);
+  const known = shared[slot];
+  if (known !== undefined && known.length === end - start) {
+    let i = 0;
+    while (i < known.length && known.charCodeAt(i) === buf[start + i]) i++;
+    if (i === known.length) return known;
+  }
+  const text = buf.latin1Slice(start, end);
+  shared[slot] = text;
+  return text;
+}
+
 Object.defineProperty(protobuf.BufferReader.prototype, 'stringVerify', {
   value: function stringVerify(this: NativeBufferReader): string {
     const length = this.size();
@@ -170,6 +206,10 @@ Object.defineProperty(protobuf.BufferReader.prototype, 'stringVerify', {
     const end = start + length;
     if (end > this.len) throw new RangeError(`index out of range: ${start} + ${length} > ${this.len}`);
     this.pos = end;
+    if (length <= SHARED_MAX_BYTES) {
+      const ascii = sharedAscii(this.buf, start, end);
+      if (ascii !== undefined) return ascii;
+    }
     const text = this.buf.utf8Slice(start, end);
     if (text.includes('\uFFFD') && !isUtf8(this.buf.subarray(start, end))) throw new Error('invalid UTF-8');
     return text;
