@@ -46,9 +46,8 @@ export function priceUsage(book: PriceBook, row: PricingRow): PriceResult {
 }
 
 /** The tokens' cost at list price: tier and multipliers applied, no fees, discount or rounding. */
-function listTokenUsd(resolved: ResolvedModel, row: PricingRow): number {
+function listTokenUsd(resolved: ResolvedModel, row: PricingRow, t: TokenBuckets = row.tokens): number {
   const { price, bedrockGeo } = resolved;
-  const t = row.tokens;
   const rates: Rates =
     price.longContext && promptTokens(t) > price.longContext.thresholdTokens ? price.longContext : price;
   const tokenUsd =
@@ -82,10 +81,7 @@ export function splitCacheWritesByReportedCost<R extends PricingRow>(book: Price
   const resolved = row.model === null ? undefined : book.resolve(row.model);
   if (!resolved) return row;
   const all5m = listTokenUsd(resolved, row);
-  const all1h = listTokenUsd(resolved, {
-    ...row,
-    tokens: { ...t, cacheWrite5m: 0, cacheWrite1h: t.cacheWrite5m },
-  });
+  const all1h = listTokenUsd(resolved, row, { ...t, cacheWrite5m: 0, cacheWrite1h: t.cacheWrite5m });
   const perToken = (all1h - all5m) / t.cacheWrite5m;
   if (!(perToken > 0)) return row;
   const exact = (reported - all5m) / perToken;

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { apiRequestsBody } from '../../../test/fixtures/otel/payloads.js';
+import { apiRequestsBody, jsonBody, logsRequest } from '../../../test/fixtures/otel/payloads.js';
 import { startTestServer, type TestServer } from '../../../test/support/server.js';
 import { createPriceBook } from '../../ledger/pricing/index.js';
 import { openDuckDbStore } from '../../ledger/store/duckdb/index.js';
@@ -39,6 +39,25 @@ async function serve(dbPath: string, journalDir: string, maxQueuedRecords = 200_
 /** An OTLP/JSON export of `calls` Claude Code api_request events, request ids `${prefix}-${i}`. */
 function exportOf(prefix: string, calls: number): OtlpExport {
   return { signal: 'logs', encoding: 'json', body: apiRequestsBody(prefix, calls) };
+}
+
+/** An OTLP/JSON export of `calls` Claude Code tool_result events: activity records, no usage. */
+function toolResultsOf(prefix: string, calls: number): OtlpExport {
+  const records = Array.from({ length: calls }, (_, i) => ({
+    eventName: 'claude_code.tool_result',
+    timeUnixNano: `${Date.parse('2026-11-20T10:00:00Z') + i}000000`,
+    attrs: {
+      'event.name': 'tool_result',
+      'session.id': `s-${prefix}`,
+      tool_name: 'Edit',
+      tool_use_id: `${prefix}-tool-${i}`,
+      success: 'true',
+    },
+  }));
+  const body = jsonBody(
+    logsRequest({ 'service.name': 'claude-code', 'user.email': 'dev@acme.example' }, records),
+  );
+  return { signal: 'logs', encoding: 'json', body };
 }
 
 function post(s: TestServer, req: OtlpExport) {
@@ -148,12 +167,12 @@ describe('OTLP ingest through the journal', () => {
     const { journal } = await openJournal(journalDir);
     const writer = journaledWriter(ledger, journal, {
       maxLagRecords: 200_000,
-      applyRecords: 100,
+      applyRows: 100,
       applyDelayMs: 60_000,
     });
     const accept = (req: OtlpExport) => writer.accept(otlpRecords(req, directory(), priceBook).batch, req);
 
-    // Below the record threshold and long before the delay: acknowledged, not yet applied.
+    // Below the row threshold and long before the delay: acknowledged, not yet applied.
     for (let i = 0; i < 4; i++) await accept(exportOf(`g${i}`, 20));
     expect(writer.lagRecords).toBe(80);
     expect(ledger.commits).toBe(0);
@@ -161,18 +180,36 @@ describe('OTLP ingest through the journal', () => {
     await writer.caughtUp();
     expect([ledger.commits, writer.lagRecords]).toEqual([1, 0]);
 
-    // Reaching the threshold applies without a read: 3 × 40 records, applied once 100 are waiting.
+    // Reaching the threshold applies without a read: 3 × 40 usage rows, applied once 100 are waiting.
     for (let i = 0; i < 3; i++) await accept(exportOf(`t${i}`, 40));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect([ledger.commits, writer.lagRecords]).toEqual([2, 0]);
+
+    // Every table written must reach it: 120 usage rows wait while activity has only 50 of 100.
+    await accept(toolResultsOf('a', 50));
+    await accept(exportOf('u', 120));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([ledger.commits, writer.lagRecords]).toEqual([2, 170]);
+    await accept(toolResultsOf('b', 60));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([ledger.commits, writer.lagRecords]).toEqual([3, 0]);
+
+    // Four times the threshold in all applies whatever the mix: 399 usage rows wait, 1 more is 400.
+    await accept(toolResultsOf('c', 1));
+    await accept(exportOf('v', 398));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([ledger.commits, writer.lagRecords]).toEqual([3, 399]);
+    await accept(exportOf('w', 1));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([ledger.commits, writer.lagRecords]).toEqual([4, 0]);
 
     // Shutdown applies what is gathered rather than leaving it to the next start's replay.
     await accept(exportOf('last', 5));
     expect(writer.lagRecords).toBe(5);
     await writer.drain();
-    expect([ledger.commits, writer.lagRecords]).toEqual([3, 0]);
+    expect([ledger.commits, writer.lagRecords]).toEqual([5, 0]);
     expect(readdirSync(journalDir).filter((f) => f.endsWith('.log'))).toEqual([]);
     await store.close();
-    expect(await storedCalls(dbPath)).toBe(80 + 120 + 5);
+    expect(await storedCalls(dbPath)).toBe(80 + 120 + 120 + 399 + 5);
   });
 });
