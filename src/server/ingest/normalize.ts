@@ -21,8 +21,12 @@ export type PersonResolver = (raw: Readonly<Record<string, string>>) => string;
  */
 export function createPersonResolver(directory: PeopleDirectory, forced?: string): PersonResolver {
   const cache = new Map<string, string>();
+  // Records of one export share their identity object (AttrView.rawIdentity): known by reference.
+  let lastRaw: Readonly<Record<string, string>> | undefined;
+  let lastPerson = '';
   return (raw) => {
     if (forced) return forced;
+    if (raw === lastRaw) return lastPerson;
     const key = JSON.stringify(raw);
     let person = cache.get(key);
     if (person === undefined) {
@@ -34,6 +38,8 @@ export function createPersonResolver(directory: PeopleDirectory, forced?: string
       if (cache.size > 10_000) cache.clear();
       cache.set(key, person);
     }
+    lastRaw = raw;
+    lastPerson = person;
     return person;
   };
 }

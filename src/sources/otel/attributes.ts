@@ -52,6 +52,9 @@ export function toFlag(v: AttrValue | undefined): boolean | null {
  * The attributes of one record over those of its resource. One instance is reset for every
  * record of a request, so reading needs no merged copy.
  */
+let lastIdentity: Readonly<Record<string, string>> = Object.freeze({});
+let lastIdentityCount = 0;
+
 export class AttributeView {
   own: AttrMap;
   resource: AttrMap;
@@ -88,15 +91,31 @@ export class AttributeView {
     return toFlag(this.get(key));
   }
 
-  /** The identity attributes the people directory resolves (RAW_IDENTITY_KEYS), as strings. */
-  rawIdentity(): Record<string, string> {
+  /**
+   * The identity attributes the people directory resolves (RAW_IDENTITY_KEYS), as strings; frozen,
+   * and the very object of the previous call when every value is the same. The records of an
+   * export nearly always share one identity: they then share one object, which costs one record
+   * nothing to hold, and the person resolver and the stores know it by reference.
+   */
+  rawIdentity(): Readonly<Record<string, string>> {
+    let same = true;
+    let count = 0;
+    for (let i = 0; i < RAW_IDENTITY_KEYS.length; i++) {
+      const v = toText(this.get(RAW_IDENTITY_KEYS[i]!.key));
+      if (v === null) continue;
+      count++;
+      if (lastIdentity[RAW_IDENTITY_KEYS[i]!.key] !== v) same = false;
+    }
+    if (same && count === lastIdentityCount) return lastIdentity;
     const out: Record<string, string> = {};
     for (let i = 0; i < RAW_IDENTITY_KEYS.length; i++) {
       const key = RAW_IDENTITY_KEYS[i]!.key;
       const v = toText(this.get(key));
       if (v !== null) out[key] = v;
     }
-    return out;
+    lastIdentity = Object.freeze(out);
+    lastIdentityCount = count;
+    return lastIdentity;
   }
 }
 
