@@ -375,16 +375,17 @@ async function main() {
     TOKENYIELD_CONFIG: join(work, 'config.json'),
   };
   writeFileSync(env.TOKENYIELD_CONFIG, JSON.stringify({ server: journal ? {} : { journal: false } }));
-  const created = spawnSync(
-    process.execPath,
-    [BIN, 'token', 'create', '--role', 'ingest', '--name', 'bench', '--json'],
-    {
-      env,
-      encoding: 'utf8',
-    },
-  );
-  if (created.status !== 0) throw new Error(`token create failed: ${created.stderr}`);
-  const token = JSON.parse(created.stdout).token;
+  const createToken = (role) => {
+    const created = spawnSync(
+      process.execPath,
+      [BIN, 'token', 'create', '--role', role, '--name', `bench-${role}`, '--json'],
+      { env, encoding: 'utf8' },
+    );
+    if (created.status !== 0) throw new Error(`token create failed: ${created.stderr}`);
+    return JSON.parse(created.stdout).token;
+  };
+  const token = createToken('ingest');
+  const readToken = createToken('admin');
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`;
@@ -417,8 +418,16 @@ async function main() {
   const benchCpuAtStart = process.cpuUsage();
   const loadRun = await load({ url: server.url, token, run: 'load', seconds, concurrency, events, encoding });
   // Journaled, acknowledged calls may still be on their way into the ledger: the rate that counts
-  // is the one the ledger sustains, so the clock runs until nothing is left to apply.
+  // is the one the ledger sustains, so the clock runs until a report sees every one of them. A
+  // read applies what is gathered at once (it does not wait for the gathering delay), as any
+  // reader's would; the poll then confirms nothing is left.
   const catchUpStarted = performance.now();
+  const report = await fetch(`${server.url}/api/v1/reports/daily?tz=UTC`, {
+    headers: { authorization: `Bearer ${readToken}` },
+  });
+  if (report.status !== 200)
+    throw new Error(`report after the load: HTTP ${report.status} ${await report.text()}`);
+  await report.arrayBuffer();
   while ((await queuedRecords(server.url)) > 0) await new Promise((r) => setTimeout(r, 50));
   const catchUpSeconds = (performance.now() - catchUpStarted) / 1000;
   const sustainedPerSecond = Math.round(loadRun.ackedEvents / (loadRun.elapsedSeconds + catchUpSeconds));
