@@ -96,6 +96,14 @@ describe('decodeOtlp rejects bodies that are not export requests', () => {
     });
   }
 
+  it('JSON: a body starting with a byte-order mark, or holding non-ASCII text, decodes', () => {
+    const json =
+      '{"resourceLogs":[{"resource":{"attributes":[{"key":"user.email","value":{"stringValue":"zoë@acme.example"}}]}}]}';
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(json)]);
+    const [resource] = decodeOtlp('logs', bytes, 'json').resources;
+    expect(resource!.attributes['user.email']).toBe('zoë@acme.example');
+  });
+
   it('JSON: the error never quotes the body', () => {
     const secret = 'my secret prompt';
     expect(() => decodeOtlp('logs', new TextEncoder().encode(`{"x": ${secret}}`), 'json')).toThrow(
