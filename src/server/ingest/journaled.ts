@@ -10,9 +10,9 @@
  * through the WAL and are compressed again at the next checkpoint. Writes of 15,000 usage rows
  * (with their activity) cost 3.7 s of commits per 200k calls, writes of 16,384 cost 1.5 s. A busy
  * ledger's own group commit would otherwise settle on whatever arrived during the last, small,
- * commit. A crash
- * between the two replays the journal at the next start; the ledger de-duplicates by record id,
- * so an entry applied before the crash and replayed after it is counted once.
+ * commit. A crash between the two replays the journal at the next start; the ledger
+ * de-duplicates by record id, so an entry applied before the crash and replayed after it is
+ * counted once.
  *
  * Reads wait for the applier (`caughtUp`): a read sees every export acknowledged before it
  * began. The journal is bounded by that lag: past `maxLagRecords` not yet in the ledger, new

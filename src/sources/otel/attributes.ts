@@ -48,13 +48,14 @@ export function toFlag(v: AttrValue | undefined): boolean | null {
   return null;
 }
 
+/** The last identity `rawIdentity` made, and how many values it has: handed out again while equal. */
+let lastIdentity: Readonly<Record<string, string>> = Object.freeze({});
+let lastIdentityCount = 0;
+
 /**
  * The attributes of one record over those of its resource. One instance is reset for every
  * record of a request, so reading needs no merged copy.
  */
-let lastIdentity: Readonly<Record<string, string>> = Object.freeze({});
-let lastIdentityCount = 0;
-
 export class AttributeView {
   own: AttrMap;
   resource: AttrMap;
