@@ -49,8 +49,9 @@ export async function serveUntilStopped(
   const settings = serverSettingsOf(ctx, flags);
   // bin/ holds the heap to 20 % above what is live, which suits a command that runs once. A server
   // under load keeps every export's records alive until they are applied (about a second), so each
-  // old-generation collection finds most of the heap live and the next one comes at once: the
-  // server bench spent ~130 µs of CPU per call with it and ~100 µs with V8's own factor (0 = V8's).
+  // old-generation collection finds most of the heap live and the next one comes at once: back to
+  // back, the server bench spent 148 µs of CPU per call with it and 111–119 µs with V8's own factor
+  // (0 = V8's).
   setFlagsFromString('--heap-growing-percent=0');
   // Loaded on demand, like the ledger: commands that never serve should not pay for the server.
   const { createPeopleSource } = await import('../server/people-source.js');
