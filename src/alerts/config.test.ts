@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configSchema } from '../config/config.js';
+import { configSchema } from '../config/schema.js';
 import {
   type AlertChannelConfig,
   AlertConfigError,

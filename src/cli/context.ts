@@ -11,9 +11,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type Config, loadConfig } from '../config/config.js';
-import { resolveLocalIdentity } from '../ledger/identity.js';
-import { loadPeopleFile, localDirectoryFor, type PeopleDirectory } from '../ledger/people/index.js';
-import { createPriceBook, type PriceBook } from '../ledger/pricing/index.js';
+import { type LocalIdentity, resolveLocalIdentity } from '../ledger/identity.js';
+import { localDirectoryFor } from '../ledger/people/local.js';
+import type { PeopleDirectory } from '../ledger/people/types.js';
+import { type PriceBook, priceBookFor } from '../ledger/pricing/book.js';
 import { defaultLedgerPath } from '../ledger/store/ledger-path.js';
 import {
   describeStoreLocation,
@@ -87,7 +88,7 @@ export interface CommandContext {
     extra: Partial<Record<'git' | 'github' | 'files', string[]>>,
   ) => OutcomeTargets | undefined;
   /** The people directory: the configured people file, else everyone is the local user. */
-  directory: () => PeopleDirectory;
+  directory: () => Promise<PeopleDirectory>;
   /** Runs `compute` on the ledger as it is (no ingest first). */
   withStore: <T>(compute: (store: Store) => Promise<T>) => Promise<T>;
   /** Reads outcome sources into the ledger. */
@@ -147,9 +148,14 @@ type ManifestWithLedger = LedgerManifest & { ledger?: FileStamp };
 export async function openContext(opts: GlobalOptions): Promise<CommandContext> {
   const env = process.env;
   const home = env.HOME || homedir();
-  const { config } = loadConfig(opts.config, env, home);
-  const priceBook = createPriceBook(config.pricing);
-  const identity = resolveLocalIdentity(config.identity?.person, env);
+  const { config } = await loadConfig(opts.config, env, home);
+  const priceBook = priceBookFor(config.pricing);
+  // Resolved on first use: it may run git, and a report answered from the manifest never needs it.
+  let resolvedIdentity: LocalIdentity | undefined;
+  const identity = () => {
+    resolvedIdentity ??= resolveLocalIdentity(config.identity?.person, env);
+    return resolvedIdentity;
+  };
   const expand = (p: string) => (p === '~' || p.startsWith('~/') ? join(home, p.slice(1)) : p);
   const configuredLedger = config.ledger === undefined ? undefined : expand(config.ledger);
   const dbPath = opts.db ?? (env.TOKENYIELD_DB || configuredLedger) ?? defaultLedgerPath(env, home);
@@ -167,7 +173,7 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
         sources: LOCAL_SOURCES,
         env: sourceEnv,
         priceBook,
-        identity,
+        identity: identity(),
         onProgress: bar?.update,
         flushRecords: positiveInt(env.TOKENYIELD_INGEST_BATCH_RECORDS),
         onFileCovered(source, path, stamp) {
@@ -221,9 +227,14 @@ export async function openContext(opts: GlobalOptions): Promise<CommandContext> 
     priceBook,
     expand,
     peopleFile,
-    personId: identity.personId,
-    directory() {
-      return peopleFile ? loadPeopleFile(peopleFile) : localDirectoryFor(identity);
+    get personId() {
+      return identity().personId;
+    },
+    async directory() {
+      if (!peopleFile) return localDirectoryFor(identity());
+      // The loader brings YAML, CSV and zod parsers: only for commands that read a people file.
+      const { loadPeopleFile } = await import('../ledger/people/load.js');
+      return loadPeopleFile(peopleFile);
     },
     withStore,
     outcomeTargets(extra) {

@@ -6,10 +6,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
-import { PeopleFileError } from '../ledger/people/index.js';
-import { PricingConfigError } from '../ledger/pricing/index.js';
+import { PeopleFileError } from '../ledger/people/errors.js';
+import { PricingConfigError } from '../ledger/pricing/errors.js';
 import { StoreLockedError } from '../ledger/store/store.js';
-import { TokenFileError } from '../server/auth/tokens.js';
+import { TokenFileError } from '../server/auth/token-file-error.js';
 import type { ReportOptions } from './commands/report.js';
 import { withGlobalOptions } from './context.js';
 import { CliError } from './errors.js';

@@ -9,31 +9,31 @@ function tmp(): string {
 }
 
 describe('config file', () => {
-  it('is optional at its default place', () => {
+  it('is optional at its default place', async () => {
     const home = tmp();
-    expect(loadConfig(undefined, {}, home)).toEqual({ config: {}, path: null });
+    await expect(loadConfig(undefined, {}, home)).resolves.toEqual({ config: {}, path: null });
   });
 
-  it('must exist when named', () => {
+  it('must exist when named', async () => {
     const home = tmp();
-    expect(() => loadConfig(join(home, 'nope.json'), {}, home)).toThrow(ConfigError);
-    expect(() => loadConfig(undefined, { TOKENYIELD_CONFIG: join(home, 'nope.json') }, home)).toThrow(
+    await expect(loadConfig(join(home, 'nope.json'), {}, home)).rejects.toThrow(ConfigError);
+    await expect(loadConfig(undefined, { TOKENYIELD_CONFIG: join(home, 'nope.json') }, home)).rejects.toThrow(
       /Cannot read/,
     );
   });
 
-  it('names the file and the field that is wrong', () => {
+  it('names the file and the field that is wrong', async () => {
     const dir = tmp();
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{ "pricing": ');
-    expect(() => loadConfig(bad, {}, dir)).toThrow(/not valid JSON/);
+    await expect(loadConfig(bad, {}, dir)).rejects.toThrow(/not valid JSON/);
     writeFileSync(bad, JSON.stringify({ identity: { person: 42 } }));
-    expect(() => loadConfig(bad, {}, dir)).toThrow(/identity\.person/);
+    await expect(loadConfig(bad, {}, dir)).rejects.toThrow(/identity\.person/);
     writeFileSync(bad, JSON.stringify({ colour: 'blue' }));
-    expect(() => loadConfig(bad, {}, dir)).toThrow(/invalid/);
+    await expect(loadConfig(bad, {}, dir)).rejects.toThrow(/invalid/);
   });
 
-  it('reads identity and pricing', () => {
+  it('reads identity and pricing', async () => {
     const dir = tmp();
     const path = join(dir, 'config.json');
     writeFileSync(
@@ -43,7 +43,7 @@ describe('config file', () => {
         pricing: { overrides: { 'x-model': { input: 1, output: 2 } } },
       }),
     );
-    const { config } = loadConfig(path, {}, dir);
+    const { config } = await loadConfig(path, {}, dir);
     expect(config.identity?.person).toBe('jane@acme.example');
     expect(config.pricing?.overrides?.['x-model']).toMatchObject({ input: 1, output: 2 });
   });

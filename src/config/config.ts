@@ -7,54 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { alertsConfigSchema } from '../alerts/config.js';
-import { budgetsConfigSchema } from '../analyses/budgets/schema.js';
-import { pricingConfigSchema } from '../ledger/pricing/index.js';
-import { serverConfigSchema } from '../server/settings-schema.js';
-
-export const configSchema = z
-  .object({
-    /** Price overrides, aliases and negotiated discounts (see src/ledger/pricing/README.md). */
-    pricing: pricingConfigSchema.optional(),
-    identity: z
-      .object({
-        /** The person local usage is attributed to (default: git e-mail, else user@host). */
-        person: z.string().min(1).optional(),
-      })
-      .strict()
-      .optional(),
-    /** The ledger file (overridden by --db and TOKENYIELD_DB). */
-    ledger: z.string().min(1).optional(),
-    /**
-     * Where the ledger lives when it is not the local file: `clickhouse://host:port/database`
-     * (overridden by --store and TOKENYIELD_STORE; docs/clickhouse.md).
-     */
-    store: z.string().min(1).optional(),
-    /** People and teams file (YAML, JSON or CSV; docs/people.md). */
-    people: z.string().min(1).optional(),
-    /** Where outcomes are read from by `tokenyield ingest` (paths; `~` is the home directory). */
-    outcomes: z
-      .object({
-        /** Git clones, or directories searched for clones. */
-        git: z.array(z.string().min(1)).optional(),
-        /** GitHub export directories or combined JSON files (docs/sources/github.md). */
-        github: z.array(z.string().min(1)).optional(),
-        /** Deployment, incident and task files (docs/sources/work-files.md). */
-        files: z.array(z.string().min(1)).optional(),
-        /** PR labels that mark AI-assisted work, replacing the defaults. */
-        aiLabels: z.array(z.string().min(1)).optional(),
-      })
-      .strict()
-      .optional(),
-    /** `tokenyield serve`: listen address, tokens, webhook secrets, limits (docs/server.md). */
-    server: serverConfigSchema.optional(),
-    /** Budgets per org, team, person, tool or model (docs/budgets.md); they win over the API's. */
-    budgets: budgetsConfigSchema.optional(),
-    /** Budget alert channels: Slack-compatible webhook, signed webhook, SMTP e-mail (docs/alerts.md). */
-    alerts: alertsConfigSchema.optional(),
-  })
-  .strict();
+import type { z } from 'zod';
+import type { configSchema } from './schema.js';
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -66,11 +20,11 @@ export function defaultConfigPath(env: Record<string, string | undefined>, home 
   return env.TOKENYIELD_CONFIG || join(home, '.tokenyield', 'config.json');
 }
 
-export function loadConfig(
+export async function loadConfig(
   explicitPath: string | undefined,
   env: Record<string, string | undefined> = process.env,
   home = homedir(),
-): { config: Config; path: string | null } {
+): Promise<{ config: Config; path: string | null }> {
   const path = explicitPath ?? defaultConfigPath(env, home);
   const named = explicitPath !== undefined || Boolean(env.TOKENYIELD_CONFIG);
   let text: string;
@@ -86,6 +40,7 @@ export function loadConfig(
   } catch (err) {
     throw new ConfigError(`Config file ${path} is not valid JSON: ${(err as Error).message}`);
   }
+  const { configSchema } = await import('./schema.js');
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues

@@ -134,7 +134,7 @@ export function registerBoard(program: Command): void {
         return;
       }
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      const directory = ctx.directory();
+      const directory = await ctx.directory();
       const options = {
         lens: opts.lens as Lens,
         level: opts.level as 'team' | 'person',

@@ -38,7 +38,7 @@ async function withLocal<T>(
   body: (s: BudgetService, ctx: CommandContext) => Promise<T>,
 ): Promise<T> {
   const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-  const directory = ctx.directory();
+  const directory = await ctx.directory();
   return ctx.withStore(async (store) => {
     const service = createBudgetService({
       store,

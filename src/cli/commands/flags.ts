@@ -100,7 +100,7 @@ async function withLocalFlags<T>(
     },
   ) => Promise<T>,
 ): Promise<T> {
-  const dir = ctx.directory();
+  const dir = await ctx.directory();
   return ctx.withStore(async (store) => {
     const model = await valueModelFromStore(store, dir);
     const book = await flagBookFromStore(store, model, window);

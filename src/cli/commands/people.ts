@@ -11,7 +11,7 @@ export function registerPeople(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      const directory = ctx.directory();
+      const directory = await ctx.directory();
       const now = Date.now();
       const rows = directory.people.map((p) => ({
         id: p.id,
@@ -41,7 +41,7 @@ export function registerPeople(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      const directory = ctx.directory();
+      const directory = await ctx.directory();
       const report = await ctx.withStore(async (store) => {
         const [usage, work] = await Promise.all([
           store.identities(),

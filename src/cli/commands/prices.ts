@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { createPriceBook, listPrices, type PriceListing } from '../../ledger/pricing/index.js';
+import { listPrices, type PriceListing, priceBookFor } from '../../ledger/pricing/index.js';
 import { type GlobalOptions, withGlobalOptions } from '../context.js';
 import { type Column, renderTable } from '../format/table.js';
 
@@ -32,9 +32,9 @@ export function registerPrices(program: Command): void {
   withGlobalOptions(program.command('prices'))
     .description('the price table in use (bundled list prices plus your overrides), USD per million tokens')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }, cmd: Command) => {
-      const { config } = loadConfig(cmd.optsWithGlobals<GlobalOptions>().config);
-      const book = createPriceBook(config.pricing);
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { config } = await loadConfig(cmd.optsWithGlobals<GlobalOptions>().config);
+      const book = priceBookFor(config.pricing);
       const rows = listPrices(book);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ version: book.version, models: rows }, null, 2)}\n`);

@@ -139,7 +139,7 @@ export function registerRoi(program: Command): void {
         return;
       }
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      const directory = ctx.directory();
+      const directory = await ctx.directory();
       if (opts.team && !directory.teams.some((t) => t.id === opts.team))
         throw new CliError(`No team "${opts.team}" in the people directory.`);
       const scope: RoiScope = opts.team ? { kind: 'teams', teams: [opts.team] } : { kind: 'org' };

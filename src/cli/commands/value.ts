@@ -99,7 +99,7 @@ export function registerValue(program: Command): void {
         return;
       }
       const ctx = await openContext(cmd.optsWithGlobals<GlobalOptions>());
-      const directory = ctx.directory();
+      const directory = await ctx.directory();
       const all = await ctx.withStore(async (store) =>
         valueSummaries(await valueModelFromStore(store, directory), window),
       );

@@ -13,10 +13,10 @@ export {
   githubLoginFromNoreply,
   PeopleDirectoryError,
 } from './directory.js';
+export { PeopleFileError } from './errors.js';
 export {
   detectPeopleFormat,
   loadPeopleFile,
-  PeopleFileError,
   type PeopleFileProblem,
   type PeopleFormat,
   parsePeopleFile,

@@ -27,27 +27,13 @@ import {
   type PeopleFileProblem,
   parseBoard,
 } from './draft.js';
+import { PeopleFileError } from './errors.js';
 import type { PeopleDirectory } from './types.js';
 
 export type { PeopleFileProblem } from './draft.js';
+export { PeopleFileError };
 
 export type PeopleFormat = 'yaml' | 'json' | 'csv';
-
-const MAX_LISTED = 25;
-
-/** The people file cannot be used; the message lists what to fix, where. */
-export class PeopleFileError extends Error {
-  readonly file: string;
-  readonly problems: readonly PeopleFileProblem[];
-  constructor(file: string, problems: PeopleFileProblem[]) {
-    const lines = problems.slice(0, MAX_LISTED).map((p) => `  ${p.where ? `${p.where}: ` : ''}${p.message}`);
-    if (problems.length > MAX_LISTED) lines.push(`  … and ${problems.length - MAX_LISTED} more`);
-    super(`Invalid people file ${file}:\n${lines.join('\n')}`);
-    this.name = 'PeopleFileError';
-    this.file = file;
-    this.problems = problems;
-  }
-}
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_TOKENS, type TokenBuckets } from '../records.js';
 import type { PricingRow } from '../store/store.js';
-import { createPriceBook, type PriceBook, resolveModelPrice } from './book.js';
-import { type PricingConfig, PricingConfigError, pricingConfigSchema } from './config.js';
+import { type PriceBook, resolveModelPrice } from './book.js';
+import { createPriceBook, type PricingConfig, PricingConfigError, pricingConfigSchema } from './config.js';
 import { priceUsage } from './cost.js';
 import { listPrices } from './listing.js';
 import bundledJson from './prices.json' with { type: 'json' };
-import { bundledPriceTable, parsePriceTable } from './table.js';
+import { bundledPriceTable } from './table.js';
+import { parsePriceTable } from './table-schema.js';
 
 const EXAMPLE: PricingConfig = {
   overrides: {

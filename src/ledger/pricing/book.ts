@@ -5,13 +5,8 @@
  * @module
  */
 import type { Provider } from '../records.js';
-import {
-  type ParsedPricingConfig,
-  type PriceOverride,
-  type PricingConfig,
-  PricingConfigError,
-  parsePricingConfig,
-} from './config.js';
+import type { ParsedPricingConfig, PriceOverride } from './config.js';
+import { PricingConfigError } from './errors.js';
 import { modelKey, parseModelName } from './resolve.js';
 import {
   bundledPriceTable,
@@ -127,12 +122,17 @@ export class PriceBook {
   }
 }
 
+const NO_CONFIG: ParsedPricingConfig = { overrides: {}, aliases: {}, discounts: [] };
+
 /**
- * Builds the price book from the bundled table (or `table`, for tests) and the user's pricing
- * config. Throws `PricingConfigError` for a config that cannot be applied as written.
+ * Builds the price book from the bundled table (or `table`, for tests) and a pricing config already
+ * checked by its schema (the config file's is; `createPriceBook` checks one that is not). Throws
+ * `PricingConfigError` for a config that cannot be applied as written.
  */
-export function createPriceBook(config?: PricingConfig, table: PriceTable = bundledPriceTable()): PriceBook {
-  const parsed = parsePricingConfig(config);
+export function priceBookFor(
+  parsed: ParsedPricingConfig = NO_CONFIG,
+  table: PriceTable = bundledPriceTable(),
+): PriceBook {
   const index = new ModelIndex();
   for (const price of table.models) index.add(price);
 

@@ -4,15 +4,12 @@
  * @module
  */
 import { z } from 'zod';
-import { longContextSchema, multiplierSchema, providerSchema, rateSchema } from './table.js';
+import { type PriceBook, priceBookFor } from './book.js';
+import { PricingConfigError } from './errors.js';
+import type { PriceTable } from './table.js';
+import { longContextSchema, multiplierSchema, providerSchema, rateSchema } from './table-schema.js';
 
-/** The config is wrong in a way retrying cannot fix; the message says what to change. */
-export class PricingConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PricingConfigError';
-  }
-}
+export { PricingConfigError };
 
 const overrideSchema = z.strictObject({
   /** Needed only for a model the table lacks whose name does not say its vendor. */
@@ -62,4 +59,12 @@ export function parsePricingConfig(config: unknown): ParsedPricingConfig {
     throw new PricingConfigError(`Invalid pricing config:\n${z.prettifyError(result.error)}`);
   }
   return result.data;
+}
+
+/**
+ * Builds the price book from the bundled table (or `table`, for tests) and the user's pricing
+ * config, checked here. Throws `PricingConfigError` for a config that cannot be applied as written.
+ */
+export function createPriceBook(config?: PricingConfig, table?: PriceTable): PriceBook {
+  return priceBookFor(parsePricingConfig(config), table);
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_TOKENS, type TokenBuckets } from '../records.js';
 import type { PricingRow } from '../store/store.js';
-import { createPriceBook } from './book.js';
+import { createPriceBook } from './config.js';
 import { priceUsage, splitCacheWritesByReportedCost } from './cost.js';
 
 const book = createPriceBook();

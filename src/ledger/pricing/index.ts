@@ -1,5 +1,6 @@
-export { createPriceBook, type PriceBook, type ResolvedModel, resolveModelPrice } from './book.js';
+export { type PriceBook, priceBookFor, type ResolvedModel, resolveModelPrice } from './book.js';
 export {
+  createPriceBook,
   type ParsedPricingConfig,
   type PriceOverride,
   type PricingConfig,
@@ -17,6 +18,6 @@ export {
   type PriceQuality,
   type PriceSource,
   type PriceTable,
-  parsePriceTable,
   type Rates,
 } from './table.js';
+export { parsePriceTable } from './table-schema.js';

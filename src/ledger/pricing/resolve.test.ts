@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createPriceBook, resolveModelPrice } from './book.js';
+import { resolveModelPrice } from './book.js';
+import { createPriceBook } from './config.js';
 import { modelKey, parseModelName } from './resolve.js';
 
 const book = createPriceBook();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import bundledJson from './prices.json' with { type: 'json' };
-import { bundledPriceTable, canonicalJson, fillRates, parsePriceTable } from './table.js';
+import { bundledPriceTable, canonicalJson, fillRates } from './table.js';
+import { parsePriceTable } from './table-schema.js';
 
 const table = bundledPriceTable();
 const byName = new Map(table.models.map((m) => [m.name, m]));
@@ -54,6 +55,11 @@ describe('the bundled table', () => {
   it('carries a date version and a content hash', () => {
     expect(table.version).toBe('2026-08-21');
     expect(table.hash).toMatch(/^[0-9a-f]{8}$/);
+  });
+
+  // bundledPriceTable() trusts prices.json to skip zod at start-up; this is the check it skips.
+  it('passes the schema, and the schema changes nothing the build would not', () => {
+    expect(parsePriceTable(structuredClone(bundledJson))).toEqual(table);
   });
 
   it.each(Object.entries(ANTHROPIC_LIST))(

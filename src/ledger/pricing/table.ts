@@ -3,7 +3,6 @@
  * that fill in rates a vendor derives from the input price, so pricing code never meets a missing rate.
  * @module
  */
-import { z } from 'zod';
 import { shortHash } from '../ids.js';
 import type { Provider } from '../records.js';
 import bundledJson from './prices.json' with { type: 'json' };
@@ -71,81 +70,41 @@ export interface ProviderModifiers {
   webSearchPer1000: number | null;
 }
 
-export const providerSchema = z.enum(['anthropic', 'openai', 'google', 'other']);
-const qualitySchema = z.enum(['primary', 'secondary', 'uncertain']);
-export const rateSchema = z.number().nonnegative();
-export const multiplierSchema = z.number().positive();
-
-const cacheRateFields = {
-  cacheRead: rateSchema.optional(),
-  cacheWrite5m: rateSchema.optional(),
-  cacheWrite1h: rateSchema.optional(),
-  cacheWriteOther: rateSchema.optional(),
-};
-
-export const longContextSchema = z.strictObject({
-  thresholdTokens: z.int().positive(),
-  rule: z.literal('whole_request').default('whole_request'),
-  input: rateSchema,
-  output: rateSchema,
-  ...cacheRateFields,
-});
-
 export type PartialRates = Pick<Rates, 'input' | 'output'> & Partial<Rates>;
 
-const entrySchema = z.strictObject({
-  provider: providerSchema,
-  aliases: z.array(z.string().min(1)).optional(),
-  input: rateSchema,
-  output: rateSchema,
-  ...cacheRateFields,
-  longContext: longContextSchema.optional(),
-  fastMultiplier: multiplierSchema.optional(),
-  inferenceGeoMultipliers: z.record(z.string(), multiplierSchema).optional(),
-  regionalEndpointMultiplier: multiplierSchema.optional(),
-  source: z.string(),
-  quality: qualitySchema,
-  note: z.string().optional(),
-});
+/** A long-context tier as `prices.json` writes it: cache rates it leaves out scale with input. */
+export interface TierDocument extends PartialRates {
+  thresholdTokens: number;
+  rule?: 'whole_request';
+}
 
-const tableSchema = z
-  .strictObject({
-    version: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    currency: z.literal('USD'),
-    unit: z.literal('per_million_tokens'),
-    sources: z.record(
-      z.string(),
-      z.strictObject({
-        title: z.string(),
-        url: z.string().nullable(),
-        date: z
-          .string()
-          .regex(/^\d{4}(-\d{2}){0,2}$/)
-          .nullable(),
-        quality: qualitySchema,
-      }),
-    ),
-    providers: z.partialRecord(
-      providerSchema,
-      z.strictObject({
-        serviceTierMultipliers: z.record(z.string(), multiplierSchema),
-        webSearchPer1000: rateSchema.optional(),
-        source: z.string(),
-      }),
-    ),
-    models: z.record(z.string().min(1), entrySchema),
-  })
-  .superRefine((table, ctx) => {
-    const cited = [
-      ...Object.entries(table.models).map(([name, e]) => [['models', name], e.source] as const),
-      ...Object.entries(table.providers).map(([name, p]) => [['providers', name], p?.source] as const),
-    ];
-    for (const [path, source] of cited) {
-      if (source === undefined || !(source in table.sources)) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'source'], message: `unknown source "${source}"` });
-      }
-    }
-  });
+/** One model of `prices.json`. */
+export interface ModelDocument extends PartialRates {
+  provider: Provider;
+  aliases?: string[];
+  longContext?: TierDocument;
+  fastMultiplier?: number;
+  inferenceGeoMultipliers?: Record<string, number>;
+  regionalEndpointMultiplier?: number;
+  source: string;
+  quality: PriceQuality;
+  note?: string;
+}
+
+/** `prices.json` as table-schema.ts checks it. */
+export interface PriceTableDocument {
+  version: string;
+  currency: 'USD';
+  unit: 'per_million_tokens';
+  sources: Record<string, Omit<PriceSource, 'id'>>;
+  providers: Partial<
+    Record<
+      Provider,
+      { serviceTierMultipliers: Record<string, number>; webSearchPer1000?: number; source: string }
+    >
+  >;
+  models: Record<string, ModelDocument>;
+}
 
 /** Trims float noise (0.1 × 3 = 0.30000000000000004) without touching any real price digit. */
 export function roundPrice(value: number): number {
@@ -187,11 +146,11 @@ export function fillRates(provider: Provider, r: PartialRates): Rates {
 }
 
 /** Tier cache rates the source did not list scale with the tier's input premium ("same factors"). */
-export function fillTier(base: Rates, tier: z.output<typeof longContextSchema>): LongContextTier {
+export function fillTier(base: Rates, tier: TierDocument): LongContextTier {
   const factor = base.input > 0 ? tier.input / base.input : 1;
   return {
     thresholdTokens: tier.thresholdTokens,
-    rule: tier.rule,
+    rule: tier.rule ?? 'whole_request',
     ...roundRates({
       input: tier.input,
       output: tier.output,
@@ -231,9 +190,11 @@ export function contentHash(value: unknown): string {
   return shortHash(canonicalJson(value), 8);
 }
 
-/** Validates a price table document (the shape of `prices.json`) and resolves every rate. */
-export function parsePriceTable(raw: unknown): PriceTable {
-  const doc = tableSchema.parse(raw);
+/**
+ * Resolves every rate of a checked price table document (see table-schema.ts); `raw` is the
+ * document as read, whose hash identifies the table.
+ */
+export function buildPriceTable(doc: PriceTableDocument, raw: unknown = doc): PriceTable {
   const sources = new Map<string, PriceSource>(
     Object.entries(doc.sources).map(([id, s]) => [id, { id, ...s }]),
   );
@@ -270,8 +231,11 @@ export function parsePriceTable(raw: unknown): PriceTable {
 
 let bundled: PriceTable | undefined;
 
-/** The table shipped with tokenyield, parsed once. */
+/**
+ * The table shipped with tokenyield, built once. It is not checked here: table.test.ts checks it
+ * against the schema, and skipping zod keeps it off every command's start-up.
+ */
 export function bundledPriceTable(): PriceTable {
-  bundled ??= parsePriceTable(bundledJson);
+  bundled ??= buildPriceTable(bundledJson as PriceTableDocument, bundledJson);
   return bundled;
 }

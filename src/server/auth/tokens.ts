@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { watchedFile } from '../watched-file.js';
 import type { Principal } from './principal.js';
+import { TokenFileError } from './token-file-error.js';
 
 export const TOKEN_ROLES = ['ingest', 'admin', 'manager', 'engineer'] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
@@ -32,9 +33,7 @@ export const tokenEntrySchema = z
 
 export type TokenEntry = z.infer<typeof tokenEntrySchema>;
 
-export class TokenFileError extends Error {
-  override name = 'TokenFileError';
-}
+export { TokenFileError };
 
 export function hashToken(token: string): string {
   return `sha256:${createHash('sha256').update(token).digest('hex')}`;
