@@ -57,8 +57,8 @@ export function writeManifest(dbPath: string, manifest: LedgerManifest): void {
 
 export function stampOf(path: string): FileStamp | null {
   try {
-    const st = statSync(path);
-    return [`${st.dev}:${st.ino}`, st.size, st.mtimeMs];
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st ? [`${st.dev}:${st.ino}`, st.size, st.mtimeMs] : null;
   } catch {
     return null;
   }

@@ -40,6 +40,40 @@ describe('ledger manifest', () => {
     }
   });
 
+  // What makes that fast: none of the engine, the parsers or the schema and file-format libraries
+  // load (zod alone was ~90 ms of a ~0.6 s re-run). A module import added in the wrong place fails here.
+  it('answers it without loading the engine, the parsers, zod, YAML or CSV', async () => {
+    const { db, env } = setup();
+    await daily(db, env);
+    const dir = tempDir('ty-hooks-');
+    const log = join(dir, 'loaded.txt');
+    writeFileSync(
+      join(dir, 'hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';
+export async function load(url, context, next) {
+  appendFileSync(${JSON.stringify(log)}, url + '\\n');
+  return next(url, context);
+}`,
+    );
+    writeFileSync(
+      join(dir, 'register.mjs'),
+      `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${join(dir, 'hooks.mjs')}`)});`,
+    );
+    await daily(db, { ...env, NODE_OPTIONS: `--import=${join(dir, 'register.mjs')}` });
+    const loaded = readFileSync(log, 'utf8');
+    expect(loaded).toContain('/dist/cli/commands/report.js');
+    for (const heavy of [
+      '/node_modules/@duckdb/',
+      '/node_modules/zod/',
+      '/node_modules/yaml/',
+      '/node_modules/csv-parse/',
+      '/dist/sources/claude-code/parser.js',
+      '/dist/pipeline/ingest.js',
+    ]) {
+      expect(loaded).not.toContain(heavy);
+    }
+  });
+
   it('reads the ledger again when a log grows, when the ledger changes, and when prices change', async () => {
     const { root, db, env } = setup();
     await daily(db, env);

@@ -26,9 +26,11 @@ export function renderTable<Row>(columns: Column<Row>[], rows: Row[], totals?: R
   return lines.join('\n');
 }
 
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Made on first use: building a NumberFormat costs ~10 ms, and JSON output never needs one.
+let INT: Intl.NumberFormat | undefined;
 
 export function formatInt(n: number): string {
+  INT ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
   return INT.format(n);
 }
 

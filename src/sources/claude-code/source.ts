@@ -3,7 +3,7 @@
  * @module
  */
 import { readLines } from '../jsonl/line-reader.js';
-import type { DiscoveredFile, FileSource, ParseEnd, ParseSink, ParseStart, SourceEnv } from '../source.js';
+import type { DiscoveredFile, FileSource, ParseEnd, ParseSink, ParseStart } from '../source.js';
 import { SKIP, TranscriptParser } from './parser.js';
 import { discoverTranscripts, transcriptLayout } from './paths.js';
 
@@ -36,6 +36,6 @@ export const claudeCodeSource: FileSource = {
   id: 'claude_code_jsonl',
   tool: 'claude-code',
   mode: 'append',
-  discover: (env: SourceEnv) => discoverTranscripts(env),
+  discover: discoverTranscripts,
   parse: (file: DiscoveredFile, start: ParseStart, sink: ParseSink) => parseTranscript(file, start, sink),
 };
