@@ -788,13 +788,26 @@ class DuckDbStore implements Store {
     if (labelColumns.length > 0) {
       const tuples = labelTuples();
       tupleCodes = new Int32Array(rows.length);
+      // Consecutive rows mostly share every label (one file's or one export's calls): a row whose
+      // labels equal the previous row's takes its code without numbering them again.
+      const getters = labelColumns.map((c) => c.get);
+      const previous: unknown[] = new Array(getters.length).fill(undefined);
+      let previousCode = 0;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!;
-        const tuple = labelColumns.map((c) => {
-          const value = c.get(row);
-          return value === null || value === undefined ? null : labels.code(value as string);
-        });
-        tupleCodes[i] = tuples.code(tuple);
+        let same = previousCode !== 0;
+        for (let c = 0; c < getters.length; c++) {
+          const value = getters[c]!(row) ?? null;
+          if (value !== previous[c]) {
+            same = false;
+            previous[c] = value;
+          }
+        }
+        if (!same) {
+          const tuple = previous.map((value) => (value === null ? null : labels.code(value as string)));
+          previousCode = tuples.code(tuple);
+        }
+        tupleCodes[i] = previousCode;
       }
       const names = ['code', ...labelColumns.map((c) => c.name)];
       const combinations = tuples.values.map((t, i) => [i + 1, ...t]);
