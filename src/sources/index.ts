@@ -3,17 +3,16 @@
  *
  * Discovery is loaded with this module and each parser on its first file: a re-run with nothing
  * new only lists and stats files (ledger-manifest.ts), and the parsers' modules were ~40 ms of its
- * start-up. index.test.ts checks that each entry describes the source it loads.
+ * start-up. Each source's description lives in its `paths.ts`; index.test.ts checks that each entry
+ * describes the source it loads.
  * @module
  */
-import { discoverTranscripts } from './claude-code/paths.js';
-import { discoverRollouts } from './codex/paths.js';
-import { discoverChats } from './gemini-cli/paths.js';
-import type { FileSource } from './source.js';
+import { claudeCodeDescription } from './claude-code/paths.js';
+import { codexDescription } from './codex/paths.js';
+import { geminiCliDescription } from './gemini-cli/paths.js';
+import type { FileSource, SourceDescription } from './source.js';
 
-type Described = Omit<FileSource, 'parse'>;
-
-function parsedOnDemand(described: Described, load: () => Promise<FileSource>): FileSource {
+function parsedOnDemand(described: SourceDescription, load: () => Promise<FileSource>): FileSource {
   let loading: Promise<FileSource> | undefined;
   return {
     ...described,
@@ -26,15 +25,9 @@ function parsedOnDemand(described: Described, load: () => Promise<FileSource>): 
 
 export const LOCAL_SOURCES: readonly FileSource[] = [
   parsedOnDemand(
-    { id: 'claude_code_jsonl', tool: 'claude-code', mode: 'append', discover: discoverTranscripts },
+    claudeCodeDescription,
     async () => (await import('./claude-code/source.js')).claudeCodeSource,
   ),
-  parsedOnDemand(
-    { id: 'codex_rollout', tool: 'codex', mode: 'append', discover: discoverRollouts },
-    async () => (await import('./codex/source.js')).codexSource,
-  ),
-  parsedOnDemand(
-    { id: 'gemini_cli_chat', tool: 'gemini-cli', mode: 'whole', discover: discoverChats },
-    async () => (await import('./gemini-cli/source.js')).geminiCliSource,
-  ),
+  parsedOnDemand(codexDescription, async () => (await import('./codex/source.js')).codexSource),
+  parsedOnDemand(geminiCliDescription, async () => (await import('./gemini-cli/source.js')).geminiCliSource),
 ];

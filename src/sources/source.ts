@@ -62,3 +62,9 @@ export interface FileSource {
   /** Reads `file` from `start` to its current end, reporting to `sink`. */
   parse(file: DiscoveredFile, start: ParseStart, sink: ParseSink): Promise<ParseEnd>;
 }
+
+/**
+ * What a source is and where its files are, without its parser: each source's `paths.ts` exports
+ * one, which its `source.ts` completes and `sources/index.ts` lists without loading the parser.
+ */
+export type SourceDescription = Omit<FileSource, 'parse'>;

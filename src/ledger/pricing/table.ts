@@ -236,6 +236,6 @@ let bundled: PriceTable | undefined;
  * against the schema, and skipping zod keeps it off every command's start-up.
  */
 export function bundledPriceTable(): PriceTable {
-  bundled ??= buildPriceTable(bundledJson as PriceTableDocument, bundledJson);
+  bundled ??= buildPriceTable(bundledJson as PriceTableDocument);
   return bundled;
 }

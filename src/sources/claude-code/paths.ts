@@ -6,7 +6,7 @@
 import { type Dirent, readdirSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
-import type { DiscoveredFile, SourceEnv } from '../source.js';
+import type { DiscoveredFile, SourceDescription, SourceEnv } from '../source.js';
 
 function expandHome(raw: string, homeDir: string): string {
   if (raw === '~') return homeDir;
@@ -125,3 +125,10 @@ export function transcriptLayout(path: string): TranscriptLayout {
   if (rel.length > 2) return { sessionId: rel[rel.length - 2]!, isSubagentFile: false };
   return { sessionId: stem || null, isSubagentFile: false };
 }
+
+export const claudeCodeDescription: SourceDescription = {
+  id: 'claude_code_jsonl',
+  tool: 'claude-code',
+  mode: 'append',
+  discover: discoverTranscripts,
+};

@@ -5,7 +5,7 @@
 import { readLines } from '../jsonl/line-reader.js';
 import type { DiscoveredFile, FileSource, ParseEnd, ParseSink, ParseStart } from '../source.js';
 import { SKIP, TranscriptParser } from './parser.js';
-import { discoverTranscripts, transcriptLayout } from './paths.js';
+import { claudeCodeDescription, transcriptLayout } from './paths.js';
 
 export interface ClaudeParseOptions {
   /** Lines longer than this are skipped and reported (tests use a small value). */
@@ -33,9 +33,6 @@ export async function parseTranscript(
 }
 
 export const claudeCodeSource: FileSource = {
-  id: 'claude_code_jsonl',
-  tool: 'claude-code',
-  mode: 'append',
-  discover: discoverTranscripts,
+  ...claudeCodeDescription,
   parse: (file: DiscoveredFile, start: ParseStart, sink: ParseSink) => parseTranscript(file, start, sink),
 };

@@ -6,7 +6,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { DiscoveredFile, SourceEnv } from '../source.js';
+import type { DiscoveredFile, SourceDescription, SourceEnv } from '../source.js';
 
 const ROLLOUT_NAME = /^rollout-.*\.jsonl$/;
 /** `sessions/YYYY/MM/DD/` is three levels deep; a little slack for layouts we have not seen. */
@@ -72,3 +72,10 @@ export async function discoverRollouts(env: SourceEnv): Promise<DiscoveredFile[]
   }
   return files;
 }
+
+export const codexDescription: SourceDescription = {
+  id: 'codex_rollout',
+  tool: 'codex',
+  mode: 'append',
+  discover: discoverRollouts,
+};

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { readLines } from '../jsonl/line-reader.js';
 import type { DiscoveredFile, FileSource, ParseEnd, ParseSink, ParseStart } from '../source.js';
 import { RolloutParser, sessionIdFromPath } from './parser.js';
-import { discoverRollouts } from './paths.js';
+import { codexDescription } from './paths.js';
 import { scanReplayBurst } from './replay.js';
 import { initialState, restoreState } from './state.js';
 
@@ -107,9 +107,6 @@ export async function parseRollout(
 }
 
 export const codexSource: FileSource = {
-  id: 'codex_rollout',
-  tool: 'codex',
-  mode: 'append',
-  discover: discoverRollouts,
+  ...codexDescription,
   parse: parseRollout,
 };

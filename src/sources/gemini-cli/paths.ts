@@ -7,7 +7,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { DiscoveredFile, SourceEnv } from '../source.js';
+import type { DiscoveredFile, SourceDescription, SourceEnv } from '../source.js';
 
 const MAIN_FILE = /^session-.*\.jsonl?$/;
 const SUB_FILE = /\.jsonl$/;
@@ -83,3 +83,10 @@ export async function discoverChats(env: SourceEnv): Promise<DiscoveredFile[]> {
   }
   return files;
 }
+
+export const geminiCliDescription: SourceDescription = {
+  id: 'gemini_cli_chat',
+  tool: 'gemini-cli',
+  mode: 'whole',
+  discover: discoverChats,
+};

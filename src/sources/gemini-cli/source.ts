@@ -12,7 +12,7 @@ import { readLines } from '../jsonl/line-reader.js';
 import type { DiscoveredFile, FileSource, ParseEnd, ParseSink, ParseStart } from '../source.js';
 import { ChatFold } from './fold.js';
 import { isZero, type MessageSummary } from './messages.js';
-import { discoverChats } from './paths.js';
+import { geminiCliDescription } from './paths.js';
 
 /** A legacy `.json` recording is parsed in one piece; beyond this it is not a chat log we can hold. */
 export const MAX_JSON_BYTES = 256 * 1024 * 1024;
@@ -196,10 +196,7 @@ function emit(
 export function createGeminiCliSource(options: GeminiCliSourceOptions = {}): FileSource {
   const removed = options.removedMessages ?? 'keep';
   return {
-    id: 'gemini_cli_chat',
-    tool: 'gemini-cli',
-    mode: 'whole',
-    discover: discoverChats,
+    ...geminiCliDescription,
     // Always from the top: a recording only makes sense folded as a whole (`whole` mode).
     async parse(file: DiscoveredFile, _start: ParseStart, sink: ParseSink): Promise<ParseEnd> {
       const st = await stat(file.path);

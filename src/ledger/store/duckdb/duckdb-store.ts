@@ -790,14 +790,14 @@ class DuckDbStore implements Store {
       tupleCodes = new Int32Array(rows.length);
       // Consecutive rows mostly share every label (one file's or one export's calls): a row whose
       // labels equal the previous row's takes its code without numbering them again.
-      const getters = labelColumns.map((c) => c.get);
-      const previous: unknown[] = new Array(getters.length).fill(undefined);
+      const labelGetters = labelColumns.map((c) => c.get);
+      const previous: unknown[] = new Array(labelGetters.length).fill(undefined);
       let previousCode = 0;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!;
         let same = previousCode !== 0;
-        for (let c = 0; c < getters.length; c++) {
-          const value = getters[c]!(row) ?? null;
+        for (let c = 0; c < labelGetters.length; c++) {
+          const value = labelGetters[c]!(row) ?? null;
           if (value !== previous[c]) {
             same = false;
             previous[c] = value;
