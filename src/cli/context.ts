@@ -108,9 +108,16 @@ export interface CommandContext {
   ) => Promise<ReportRun<T>>;
 }
 
+/*
+ * What a command writes is one person's new local usage, in batches (pipeline/ingest.ts) that fit
+ * the embedded engine's 64MB; its reports keep the engine's default, which a session report over
+ * 200k sessions needs. A server (serve-run.ts) keeps the default for both.
+ */
+const WRITE_MEMORY_LIMIT = '64MB';
+
 async function openStore(location: StoreLocation): Promise<Store> {
   // Loaded on demand: the engine's bindings are the slowest part of start-up.
-  return openStoreAt(location);
+  return openStoreAt(location, { writeMemoryLimit: WRITE_MEMORY_LIMIT });
 }
 
 /**

@@ -13,6 +13,7 @@ import { TokenFileError } from '../server/auth/token-file-error.js';
 import type { ReportOptions } from './commands/report.js';
 import { withGlobalOptions } from './context.js';
 import { CliError } from './errors.js';
+import { commandNameIn } from './process-tuning.js';
 
 /*
  * Each command's module is loaded only when that command runs. Together they reach ~235 modules
@@ -38,25 +39,15 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   budget: async () => (await import('./commands/budget.js')).registerBudget,
 };
 
-/** Root options that take a value: the token after them is that value, not a command. */
-const ROOT_VALUE_OPTIONS = new Set(['--db', '--store', '--config', '--tz']);
-
 /**
  * The commands `args` (process.argv) can need: the one it names, none for the personal report, or
  * all of them for help and for a name that is not a command.
  */
 export function commandsFor(args: readonly string[]): string[] {
   const all = Object.keys(COMMANDS);
+  const name = commandNameIn(args);
+  if (name !== null) return name in COMMANDS ? [name] : all;
   const rest = args.slice(2);
-  for (let i = 0; i < rest.length; i++) {
-    const token = rest[i]!;
-    if (token === '--') break;
-    if (token.startsWith('-')) {
-      if (ROOT_VALUE_OPTIONS.has(token)) i++;
-      continue;
-    }
-    return token in COMMANDS ? [token] : all;
-  }
   return rest.includes('--help') || rest.includes('-h') ? all : [];
 }
 

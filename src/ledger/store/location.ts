@@ -39,14 +39,21 @@ export function describeStoreLocation(location: StoreLocation): string {
   }
 }
 
-export async function openStoreAt(
-  location: StoreLocation,
-  options: { readOnly?: boolean } = {},
-): Promise<Store> {
+export interface OpenStoreOptions {
+  readOnly?: boolean;
+  /** The embedded engine's memory limit while it writes (DuckDB `memory_limit`); reads keep the default. */
+  writeMemoryLimit?: string;
+}
+
+export async function openStoreAt(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
   if (location.engine === 'clickhouse') {
     const { openClickHouseStore } = await import('./clickhouse/index.js');
     return openClickHouseStore({ url: location.url, readOnly: options.readOnly });
   }
   const { openDuckDbStore } = await import('./duckdb/index.js');
-  return openDuckDbStore({ path: location.path, readOnly: options.readOnly });
+  return openDuckDbStore({
+    path: location.path,
+    readOnly: options.readOnly,
+    writeMemoryLimit: options.writeMemoryLimit,
+  });
 }

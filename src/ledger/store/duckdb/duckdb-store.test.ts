@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { activityRecord, batch, runStoreContract, usageRecord } from '../store.contract.js';
 import { StoreLockedError, StoreSchemaError } from '../store.js';
@@ -315,6 +315,43 @@ describe('openDuckDbStore', () => {
       const [total] = await store.usage({ groupBy: 'tool', timeZone: 'UTC' });
       // The sidechain copy is superseded; outputs 59,000 × 1 + 500 × 1 + 500 × 5 + 1.
       expect(total).toMatchObject({ calls: 60_001, output: 62_001 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes a large batch within its write memory limit and reads under the other one', async () => {
+    const store = await openDuckDbStore({ path: freshPath(), memoryLimit: '96MB', writeMemoryLimit: '64MB' });
+    const { connection } = store as unknown as { connection: DuckDBConnection };
+    // The engine's own setting, as the store leaves it between calls.
+    const limit = async () => {
+      const reader = await connection.runAndReadAll("SELECT current_setting('memory_limit')");
+      return String(reader.getRows()[0]?.[0]);
+    };
+    const statements: string[] = [];
+    const run = connection.run.bind(connection);
+    connection.run = (sql, ...rest) => {
+      statements.push(sql);
+      return run(sql, ...rest);
+    };
+    try {
+      expect(await limit()).toMatch(/^9[0-9](\.\d+)? MiB$/);
+      const usage = Array.from({ length: 60_000 }, (_, i) =>
+        usageRecord({ id: `cc:m_${i}:req`, messageId: `m_${i}`, tokens: { output: 1 } }),
+      );
+      const activity = Array.from({ length: 60_000 }, (_, i) => activityRecord({ id: `cc:a_${i}` }));
+      expect(await store.write(batch({ usage, activity }))).toMatchObject({
+        usageInserted: 60_000,
+        activityInserted: 60_000,
+      });
+      expect(await limit()).toMatch(/^9[0-9](\.\d+)? MiB$/);
+      const settings = statements.filter((sql) => /^SET memory_limit|BEGIN|COMMIT/.test(sql));
+      expect(settings[0]).toBe("SET memory_limit = '64MB'");
+      expect(settings[1]).toBe('BEGIN TRANSACTION');
+      expect(settings.at(-2)).toMatch(/COMMIT$/);
+      expect(settings.at(-1)).toBe("SET memory_limit = '96MB'");
+      const [total] = await store.usage({ groupBy: 'tool', timeZone: 'UTC' });
+      expect(total).toMatchObject({ calls: 60_000, output: 60_000 });
     } finally {
       await store.close();
     }
