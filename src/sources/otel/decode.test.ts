@@ -88,6 +88,9 @@ describe('decodeOtlp rejects bodies that are not export requests', () => {
     ['logRecords not an array', '{"resourceLogs": [{"scopeLogs": [{"logRecords": {}}]}]}'],
     ['resource attributes not an array', '{"resourceLogs": [{"resource": {"attributes": 3}}]}'],
     ['invalid UTF-8', new Uint8Array([0x7b, 0xff, 0x7d])],
+    ['an overlong UTF-8 sequence', new Uint8Array([0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x7d])],
+    ['a UTF-8-encoded surrogate', new Uint8Array([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d])],
+    ['a UTF-8 sequence cut short', new Uint8Array([0x7b, 0x7d, 0xe2, 0x82])],
   ];
   for (const [what, body] of bad) {
     it(`JSON: ${what}`, () => {
