@@ -110,8 +110,8 @@ export interface CommandContext {
 
 /*
  * What a command writes is one person's new local usage, in batches (pipeline/ingest.ts) that fit
- * the embedded engine's 64MB; its reports keep the engine's default, which a session report over
- * 200k sessions needs. A server (serve-run.ts) keeps the default for both.
+ * the embedded engine's 64MB; its reports keep the engine's default (DEFAULT_MEMORY_LIMIT in
+ * store/duckdb), sized for large session reports. A server (serve-run.ts) keeps the default for both.
  */
 const WRITE_MEMORY_LIMIT = '64MB';
 

@@ -563,12 +563,12 @@ class DuckDbStore implements Store {
         return this.transaction('write', () => this.applyBatch(batch));
       }
       /*
-       * A write's working set is bounded by its slices, a report's by the data it groups: a
-       * session report over 200k sessions needs 96MB, while a cold ingest of the 2 GB bench
-       * history writes within 64MB, 20–30 MiB lower at its peak, for the same CPU. Between calls
-       * nothing of the engine's is pinned, so lowering the limit only evicts cached blocks.
+       * A write's working set is bounded by its slices, a report's by the data it groups (see
+       * DEFAULT_MEMORY_LIMIT): a cold ingest of the 2 GB bench history writes within 64MB, 20–30
+       * MiB lower at its peak, for the same CPU. Between calls nothing of the engine's is pinned,
+       * so lowering the limit only evicts cached blocks; should it fail all the same, the write
+       * runs under the read limit: more memory, the same rows.
        */
-      // Should cached blocks not all be evictable, the write keeps the read limit: more memory, same rows.
       await this.setMemoryLimit(this.memoryLimits.write).catch(() => undefined);
       try {
         return await this.transaction('write', () => this.applyBatch(batch));
@@ -781,12 +781,12 @@ class DuckDbStore implements Store {
     return this.connection.run(sql, { labels: listValue(labels.values) }, { labels: LIST(VARCHAR) });
   }
 
-  /** Runs `body` in a transaction; staging tables are dropped with it either way. */
   private async setMemoryLimit(limit: string): Promise<void> {
     // The limits are ours (open options), never user text; quoted as a SQL literal all the same.
     await this.connection.run(`SET memory_limit = '${limit.replaceAll("'", "''")}'`);
   }
 
+  /** Runs `body` in a transaction; staging tables are dropped with it either way. */
   private async transaction<T>(what: string, body: () => Promise<T>): Promise<T> {
     await this.connection.run('BEGIN TRANSACTION');
     try {
