@@ -110,8 +110,9 @@ function templateFor(run, slot, events, encoding) {
 }
 
 /*
- * Every slot's template is built before a run's clock starts: built on first use they took ~1.2 s
- * of the generator's CPU (protobuf) inside the measured window, on the cores the server shares.
+ * Each run builds every slot's template before its clocks start (and before the crash test's kill
+ * timer): built on first use they took ~1.2 s of the generator's CPU (protobuf) inside the
+ * measured window, on the cores the server shares.
  */
 function prepareTemplates(run, events, encoding) {
   for (let slot = 0; slot < SLOTS; slot++) templateFor(run, slot, events, encoding);
@@ -277,7 +278,6 @@ function postExport(url, token, encoding, body) {
  * outcomes: acknowledged ids, latencies of 2xx answers, status counts, failed (unanswered) bodies.
  */
 async function load({ url, token, run, seconds, concurrency, events, encoding, stopOnError = false }) {
-  prepareTemplates(run, events, encoding);
   const deadline = performance.now() + seconds * 1000;
   const latencies = [];
   const statuses = {};
@@ -413,6 +413,7 @@ async function main() {
   let floorRss = null;
   if (!opt['skip-floor']) {
     const floor = await startProcess([fileURLToPath(import.meta.url), '--floor-child'], env);
+    prepareTemplates('floor', events, encoding);
     floorRun = await load({ url: floor.url, token, run: 'floor', seconds, concurrency, events, encoding });
     floorRss = peakRssMiB(floor.child.pid);
     await stop(floor.child);
