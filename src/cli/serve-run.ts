@@ -60,7 +60,7 @@ export async function serveUntilStopped(
     process.stderr.write(`tokenyield: people file not reloaded, keeping the last good one: ${err.message}\n`),
   );
   const { openStoreAt } = await import('../ledger/store/location.js');
-  const store = await openStoreAt(ctx.store);
+  const store = await openStoreAt(ctx.store, { memoryLimit: settings.ledgerMemory });
   const server = await startServer({
     store,
     settings,

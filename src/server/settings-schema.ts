@@ -30,6 +30,15 @@ export const serverConfigSchema = z
      * `false` commits every export to the ledger before answering, without a journal.
      */
     journal: z.union([z.literal(false), z.string().min(1)]).optional(),
+    /**
+     * Memory the embedded ledger (DuckDB `memory_limit`) may use, e.g. "512MB" or "2GB" (default
+     * 512MB). A commit reads the key columns of the whole ledger to find copies already stored;
+     * while they fit, they stay in memory instead of being read from the file again.
+     */
+    ledgerMemory: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "512MB" or "2GB"')
+      .optional(),
     /** Audit log of reads of other people's data (default: audit.jsonl beside the ledger). */
     auditLog: z.string().min(1).optional(),
     webhooks: z

@@ -1,10 +1,10 @@
-/** Where the ingest journal goes, from the config file's `server.journal` and the ledger path. */
+/** Settings resolved from the config file's `server` section: the ingest journal, the ledger's memory. */
 import { describe, expect, it } from 'vitest';
-import { resolveServerSettings } from './settings.js';
+import { DEFAULT_LEDGER_MEMORY, resolveServerSettings } from './settings.js';
 import type { ServerConfig } from './settings-schema.js';
 import { serverConfigSchema } from './settings-schema.js';
 
-const journalOf = (config: ServerConfig | undefined, dbPath = '/data/ledger.duckdb') =>
+const settingsOf = (config: ServerConfig | undefined, dbPath = '/data/ledger.duckdb') =>
   resolveServerSettings({
     config,
     env: {},
@@ -12,7 +12,9 @@ const journalOf = (config: ServerConfig | undefined, dbPath = '/data/ledger.duck
     dbPath,
     flags: {},
     expand: (p) => p.replace(/^~/, '/home/dev'),
-  }).journalDir;
+  });
+const journalOf = (config: ServerConfig | undefined, dbPath?: string) =>
+  settingsOf(config, dbPath).journalDir;
 
 describe('server.journal', () => {
   it('defaults to a directory beside a DuckDB ledger file', () => {
@@ -32,5 +34,20 @@ describe('server.journal', () => {
   it('refuses anything but a path or false in the config file', () => {
     expect(serverConfigSchema.safeParse({ journal: true }).success).toBe(false);
     expect(serverConfigSchema.safeParse({ journal: '' }).success).toBe(false);
+  });
+});
+
+describe('server.ledgerMemory', () => {
+  it('defaults to 512MB and takes a configured size', () => {
+    expect(DEFAULT_LEDGER_MEMORY).toBe('512MB');
+    expect(settingsOf(undefined).ledgerMemory).toBe('512MB');
+    expect(settingsOf({ ledgerMemory: '2GB' }).ledgerMemory).toBe('2GB');
+  });
+
+  it('refuses what is not a size, before DuckDB sees it', () => {
+    for (const ok of ['96MB', '1.5GB', '512 MiB', '4gb'])
+      expect(serverConfigSchema.safeParse({ ledgerMemory: ok }).success).toBe(true);
+    for (const bad of ['', '512', 'lots', '-1GB', "1GB'; DROP TABLE usage; --", 512])
+      expect(serverConfigSchema.safeParse({ ledgerMemory: bad }).success).toBe(false);
   });
 });

@@ -8,6 +8,17 @@ import type { ServerConfig } from './settings-schema.js';
 
 export const DEFAULT_PORT = 4318;
 
+/*
+ * The server owns the ledger and commits every ~16k calls. Each commit looks the batch's ids and
+ * message keys up in the whole ledger: 8-byte columns, ~30 bytes per stored call with its activity.
+ * Under the CLI's 96MB they stop fitting at about 2M calls and are read from the file again at
+ * every commit: at 2M calls the two lookups took 113 + 96 ms per 16k-row write at 96MB and
+ * 37 + 36 ms at 1GB (bench/store-write-profile.mjs --prefill 2000000), and the server bench's
+ * commits 984 ms instead of 680. 512MB keeps the keys of ~10M calls resident; memory is taken
+ * only as the ledger grows.
+ */
+export const DEFAULT_LEDGER_MEMORY = '512MB';
+
 export interface ServerSettings {
   host: string;
   port: number;
@@ -23,6 +34,8 @@ export interface ServerSettings {
    * before they are answered (see ingest/journaled.ts).
    */
   journalDir?: string | null;
+  /** The embedded ledger's DuckDB `memory_limit` for `serve` (ignored for ClickHouse). */
+  ledgerMemory?: string;
   auditLog: string | null;
   githubSecret: string | null;
   genericSecret: string | null;
@@ -55,6 +68,7 @@ export function resolveServerSettings(input: SettingsInput): ServerSettings {
     maxQueuedRecords: config.maxQueuedRecords ?? 200_000,
     maxStaleSeconds: config.maxStaleSeconds ?? 60,
     journalDir: journalDirOf(config.journal, dbPath, expand),
+    ledgerMemory: config.ledgerMemory ?? DEFAULT_LEDGER_MEMORY,
     auditLog: config.auditLog ? expand(config.auditLog) : `${dbPath.replace(/\.duckdb$/, '')}.audit.jsonl`,
     githubSecret: env.TOKENYIELD_GITHUB_WEBHOOK_SECRET || config.webhooks?.githubSecret || null,
     genericSecret: env.TOKENYIELD_WEBHOOK_SECRET || config.webhooks?.genericSecret || null,

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { resolveStoreLocation } from '../../cli/context.js';
-import { describeStoreLocation, parseStoreLocation } from './location.js';
+import { describeStoreLocation, openStoreAt, parseStoreLocation } from './location.js';
 
 describe('parseStoreLocation', () => {
   it('selects ClickHouse for clickhouse:// URLs and DuckDB for paths', () => {
@@ -43,5 +47,30 @@ describe('resolveStoreLocation', () => {
     expect(resolveStoreLocation({}, {}, ch, dbPath)).toMatchObject({ engine: 'clickhouse' });
     expect(resolveStoreLocation({}, {}, undefined, dbPath)).toEqual({ engine: 'duckdb', path: dbPath });
     expect(() => resolveStoreLocation({ store: ch, db: dbPath }, {}, undefined, dbPath)).toThrow(/not both/);
+  });
+});
+
+describe('openStoreAt', () => {
+  it("gives the DuckDB ledger the memory limit it is asked for, else the CLI's default", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ty-location-'));
+    const limitOf = async (memoryLimit?: string) => {
+      const store = await openStoreAt(
+        { engine: 'duckdb', path: join(dir, `${memoryLimit ?? 'default'}.duckdb`) },
+        { memoryLimit },
+      );
+      const { connection } = store as unknown as { connection: DuckDBConnection };
+      try {
+        const reader = await connection.runAndReadAll("SELECT current_setting('memory_limit')");
+        return String(reader.getRows()[0]?.[0]);
+      } finally {
+        await store.close();
+      }
+    };
+    try {
+      expect(await limitOf('512MB')).toBe('488.2 MiB');
+      expect(await limitOf()).toBe('91.5 MiB');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -41,6 +41,8 @@ export function describeStoreLocation(location: StoreLocation): string {
 
 export interface OpenStoreOptions {
   readOnly?: boolean;
+  /** The embedded engine's memory limit (DuckDB `memory_limit`); DEFAULT_MEMORY_LIMIT when omitted. */
+  memoryLimit?: string;
   /** The embedded engine's memory limit while it writes (DuckDB `memory_limit`); reads keep the default. */
   writeMemoryLimit?: string;
 }
@@ -54,6 +56,7 @@ export async function openStoreAt(location: StoreLocation, options: OpenStoreOpt
   return openDuckDbStore({
     path: location.path,
     readOnly: options.readOnly,
+    memoryLimit: options.memoryLimit,
     writeMemoryLimit: options.writeMemoryLimit,
   });
 }
