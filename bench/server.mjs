@@ -3,7 +3,7 @@
 //
 //   npm run bench -- server [--seconds 20] [--concurrency 8] [--events 100] [--crash-after 4]
 //                           [--encoding json|protobuf] [--no-journal] [--skip-floor] [--skip-crash]
-//                           [--prefill CALLS] [--ledger-memory SIZE]
+//                           [--prefill CALLS] [--ledger-memory SIZE] [--decode-workers N]
 //
 // --encoding   OTLP body encoding the exporters send (http/json or http/protobuf; default json).
 // --no-journal the server commits each export to the ledger before answering (config
@@ -14,6 +14,8 @@
 //              empty, and each commit's de-duplication reads columns of the whole ledger.
 // --ledger-memory  the server's `server.ledgerMemory` (DuckDB memory_limit, e.g. 96MB); default
 //              the server's own.
+// --decode-workers the server's `server.decodeWorkers` (threads decoding JSON bodies; 0 = on the
+//              main thread); default the server's own.
 
 // 1. floor  the same load against a bare Node HTTP server that reads and JSON-parses each body and
 //           answers {} (no mapping, no ledger): the ceiling of HTTP + JSON on this machine.
@@ -53,6 +55,7 @@ const { values: opt } = parseArgs({
     'skip-crash': { type: 'boolean', default: false },
     prefill: { type: 'string', default: '0' },
     'ledger-memory': { type: 'string' },
+    'decode-workers': { type: 'string' },
     'floor-child': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -450,6 +453,7 @@ async function main() {
   const serverConfig = {
     ...(journal ? {} : { journal: false }),
     ...(opt['ledger-memory'] ? { ledgerMemory: opt['ledger-memory'] } : {}),
+    ...(opt['decode-workers'] ? { decodeWorkers: Number(opt['decode-workers']) } : {}),
   };
   writeFileSync(env.TOKENYIELD_CONFIG, JSON.stringify({ server: serverConfig }));
   const createToken = (role) => {
@@ -578,6 +582,7 @@ async function main() {
       journal,
       prefill: prefilled,
       ledgerMemory: opt['ledger-memory'] ?? null,
+      decodeWorkers: opt['decode-workers'] ?? null,
     },
     floor: floorRun && { ...strip(floorRun), peakRssMiB: floorRss },
     load: loadResult,

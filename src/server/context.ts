@@ -10,6 +10,7 @@ import type { PriceBook } from '../ledger/pricing/index.js';
 import type { Store } from '../ledger/store/store.js';
 import type { AuditLog } from './auth/audit.js';
 import type { Principal } from './auth/principal.js';
+import type { OtlpMapper } from './ingest/otlp-mapper.js';
 import type { IngestWriter } from './ingest/writer.js';
 import type { ReadCache } from './read-cache.js';
 import type { SelfMetrics } from './self-metrics.js';
@@ -18,6 +19,8 @@ import type { ServerSettings } from './settings.js';
 export interface ServerContext {
   store: Store;
   writer: IngestWriter;
+  /** Decodes and maps OTLP export bodies (JSON ones on worker threads). */
+  mapper: OtlpMapper;
   directory: () => PeopleDirectory;
   priceBook: PriceBook;
   settings: ServerSettings;

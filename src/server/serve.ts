@@ -18,6 +18,7 @@ import { createAuditLog } from './auth/audit.js';
 import { createTokenSource, type TokenTable } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
 import { journaledWriter } from './ingest/journaled.js';
+import { createOtlpMapper } from './ingest/otlp-mapper.js';
 import { otlpRecords } from './ingest/otlp-records.js';
 import { createIngestWriter, type IngestWriter } from './ingest/writer.js';
 import { openJournal } from './journal/journal.js';
@@ -83,9 +84,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     channels: options.alertChannels ?? [],
     now: options.now,
   });
+  const mapper = createOtlpMapper({
+    workers: settings.decodeWorkers ?? 1,
+    onWorkerError: (err) =>
+      process.stderr.write(`tokenyield: an OTLP decoding thread failed, decoding in place: ${err.message}\n`),
+  });
   const context: ServerContext = {
     store: reads,
     writer,
+    mapper,
     directory: options.directory,
     priceBook: options.priceBook,
     settings,
@@ -112,11 +119,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     readiness: { ready: () => accepting && writer.queuedRecords < settings.maxQueuedRecords },
   });
 
-  const server: ServerType = await new Promise((resolve, reject) => {
+  const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
     const fetch: typeof app.fetch = (req, ...rest) =>
       readsFrom.run(writer.position, () => app.fetch(req, ...rest));
     const s = serve({ fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
     s.once('error', reject);
+  }).catch(async (err) => {
+    await mapper.close();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
@@ -135,6 +145,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           // Idle keep-alive connections would hold close() open; in-flight requests still finish.
           (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         });
+        await mapper.close();
         await writer.drain();
         await context.budgets.close();
         await alerts.close();

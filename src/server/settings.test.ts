@@ -51,3 +51,13 @@ describe('server.ledgerMemory', () => {
       expect(serverConfigSchema.safeParse({ ledgerMemory: bad }).success).toBe(false);
   });
 });
+
+describe('server.decodeWorkers', () => {
+  it('defaults to one thread; 0 decodes on the main thread', () => {
+    expect(settingsOf(undefined).decodeWorkers).toBe(1);
+    expect(settingsOf({ decodeWorkers: 0 }).decodeWorkers).toBe(0);
+    expect(serverConfigSchema.safeParse({ decodeWorkers: 2 }).success).toBe(true);
+    for (const bad of [-1, 1.5, '2', 1000])
+      expect(serverConfigSchema.safeParse({ decodeWorkers: bad }).success).toBe(false);
+  });
+});

@@ -34,6 +34,8 @@ export interface ServerSettings {
    * before they are answered (see ingest/journaled.ts).
    */
   journalDir?: string | null;
+  /** Worker threads decoding OTLP/JSON bodies (absent: 1; 0: on the thread that answers). */
+  decodeWorkers?: number;
   /** The embedded ledger's DuckDB `memory_limit` for `serve` (ignored for ClickHouse). */
   ledgerMemory?: string;
   auditLog: string | null;
@@ -68,6 +70,7 @@ export function resolveServerSettings(input: SettingsInput): ServerSettings {
     maxQueuedRecords: config.maxQueuedRecords ?? 200_000,
     maxStaleSeconds: config.maxStaleSeconds ?? 60,
     journalDir: journalDirOf(config.journal, dbPath, expand),
+    decodeWorkers: config.decodeWorkers ?? 1,
     ledgerMemory: config.ledgerMemory ?? DEFAULT_LEDGER_MEMORY,
     auditLog: config.auditLog ? expand(config.auditLog) : `${dbPath.replace(/\.duckdb$/, '')}.audit.jsonl`,
     githubSecret: env.TOKENYIELD_GITHUB_WEBHOOK_SECRET || config.webhooks?.githubSecret || null,

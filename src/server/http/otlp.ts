@@ -7,12 +7,11 @@
  * @module
  */
 import type { Hono } from 'hono';
-import type { WriteBatch } from '../../ledger/store/store.js';
 import { encodeOtlpResponse } from '../../sources/otel/index.js';
 import { type OtelMapResult, OtlpDecodeError, type OtlpSignal } from '../../sources/otel/types.js';
 import { canIngest } from '../auth/principal.js';
 import type { AppEnv, ServerContext } from '../context.js';
-import { otlpRecords } from '../ingest/otlp-records.js';
+import { recordsOf } from '../ingest/otlp-records.js';
 import { bodyOrProblem, otlpEncodingOf, problem, writeFailure } from './problem.js';
 
 function summarize(reasons: Record<string, number>): string {
@@ -40,9 +39,8 @@ export function mountOtlp(app: Hono<AppEnv>, ctx: ServerContext): void {
       if (body instanceof Response) return body;
       const request = { signal, encoding, body };
       let mapped: OtelMapResult;
-      let batch: WriteBatch;
       try {
-        ({ mapped, batch } = otlpRecords(request, ctx.directory(), ctx.priceBook));
+        mapped = await ctx.mapper.map(request);
       } catch (err) {
         if (err instanceof OtlpDecodeError) {
           ctx.metrics.records.inc({ signal, outcome: 'malformed' });
@@ -50,6 +48,7 @@ export function mountOtlp(app: Hono<AppEnv>, ctx: ServerContext): void {
         }
         throw err;
       }
+      const batch = recordsOf(mapped, ctx.directory(), ctx.priceBook);
       if (batch.usage.length + batch.activity.length > 0) {
         try {
           await ctx.writer.accept(batch, request);

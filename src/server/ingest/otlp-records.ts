@@ -24,17 +24,31 @@ const KINDS: readonly [OtlpSignal, OtlpEncoding][] = [
   ['metrics', 'protobuf'],
 ];
 
+/** Decodes and maps one export request. Throws `OtlpDecodeError` for a body that is not one. */
+export function mapOtlpExport(req: OtlpExport): OtelMapResult {
+  return mapOtlp(decodeOtlp(req.signal, req.body, req.encoding));
+}
+
+/** Ledger records of a mapped request: people resolved through `directory`, costs from `priceBook`. */
+export function recordsOf(
+  mapped: OtelMapResult,
+  directory: PeopleDirectory,
+  priceBook: PriceBook,
+): WriteBatch {
+  const person = createPersonResolver(directory);
+  const usage = mapped.usage.map((u) => usageRecord(u, person, priceBook));
+  const activity = mapped.activity.map((a) => activityRecord(a, person));
+  return { usage, activity, checkpoints: [] };
+}
+
 /** Throws `OtlpDecodeError` for a body that is not an export request. */
 export function otlpRecords(
   req: OtlpExport,
   directory: PeopleDirectory,
   priceBook: PriceBook,
 ): { mapped: OtelMapResult; batch: WriteBatch } {
-  const mapped = mapOtlp(decodeOtlp(req.signal, req.body, req.encoding));
-  const person = createPersonResolver(directory);
-  const usage = mapped.usage.map((u) => usageRecord(u, person, priceBook));
-  const activity = mapped.activity.map((a) => activityRecord(a, person));
-  return { mapped, batch: { usage, activity, checkpoints: [] } };
+  const mapped = mapOtlpExport(req);
+  return { mapped, batch: recordsOf(mapped, directory, priceBook) };
 }
 
 /** The journal payload: one byte for signal and encoding, then the body (in two parts, uncopied). */
