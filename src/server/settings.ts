@@ -12,10 +12,9 @@ export const DEFAULT_PORT = 4318;
  * The server owns the ledger and commits every ~16k calls. Each commit looks the batch's ids and
  * message keys up in the whole ledger: 8-byte columns, ~30 bytes per stored call with its activity.
  * Under the CLI's 96MB they stop fitting at about 2M calls and are read from the file again at
- * every commit: at 2M calls the two lookups took 113 + 96 ms per 16k-row write at 96MB and
- * 37 + 36 ms at 1GB (bench/store-write-profile.mjs --prefill 2000000), and the server bench's
- * commits 984 ms instead of 680. 512MB keeps the keys of ~10M calls resident; memory is taken
- * only as the ledger grows.
+ * every commit: at 2M calls the two lookups took 124–190 ms per 16k-row write under 96MB and
+ * 57 ms under 512MB (bench/store-write-profile.mjs --prefill 2000000). 512MB keeps the keys of
+ * ~10M calls resident; memory is taken only as the ledger grows.
  */
 export const DEFAULT_LEDGER_MEMORY = '512MB';
 
