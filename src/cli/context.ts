@@ -111,7 +111,8 @@ export interface CommandContext {
 /*
  * What a command writes is one person's new local usage, in batches (pipeline/ingest.ts) that fit
  * the embedded engine's 64MB; its reports keep the engine's default (DEFAULT_MEMORY_LIMIT in
- * store/duckdb), sized for large session reports. A server (serve-run.ts) keeps the default for both.
+ * store/duckdb), sized for large session reports. A server (serve-run.ts) has one limit of its
+ * own for both, `server.ledgerMemory`.
  */
 const WRITE_MEMORY_LIMIT = '64MB';
 

@@ -25,7 +25,7 @@ import { openJournal } from './journal/journal.js';
 import { readYourWrites } from './journal/read-your-writes.js';
 import { createReadCache } from './read-cache.js';
 import { createSelfMetrics } from './self-metrics.js';
-import type { ServerSettings } from './settings.js';
+import { DEFAULT_DECODE_WORKERS, type ServerSettings } from './settings.js';
 
 /** The journal position when the current request began (see `withJournal`). */
 const readsFrom = new AsyncLocalStorage<number>();
@@ -85,7 +85,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     now: options.now,
   });
   const mapper = createOtlpMapper({
-    workers: settings.decodeWorkers ?? 1,
+    workers: settings.decodeWorkers ?? DEFAULT_DECODE_WORKERS,
     onWorkerError: (err) =>
       process.stderr.write(`tokenyield: an OTLP decoding thread failed, decoding in place: ${err.message}\n`),
   });

@@ -18,6 +18,9 @@ export const DEFAULT_PORT = 4318;
  */
 export const DEFAULT_LEDGER_MEMORY = '512MB';
 
+/** Worker threads decoding OTLP/JSON bodies (see ingest/otlp-mapper.ts). */
+export const DEFAULT_DECODE_WORKERS = 1;
+
 export interface ServerSettings {
   host: string;
   port: number;
@@ -33,7 +36,7 @@ export interface ServerSettings {
    * before they are answered (see ingest/journaled.ts).
    */
   journalDir?: string | null;
-  /** Worker threads decoding OTLP/JSON bodies (absent: 1; 0: on the thread that answers). */
+  /** Worker threads decoding OTLP/JSON bodies (absent: DEFAULT_DECODE_WORKERS; 0: on the thread that answers). */
   decodeWorkers?: number;
   /** The embedded ledger's DuckDB `memory_limit` for `serve` (ignored for ClickHouse). */
   ledgerMemory?: string;
@@ -69,7 +72,7 @@ export function resolveServerSettings(input: SettingsInput): ServerSettings {
     maxQueuedRecords: config.maxQueuedRecords ?? 200_000,
     maxStaleSeconds: config.maxStaleSeconds ?? 60,
     journalDir: journalDirOf(config.journal, dbPath, expand),
-    decodeWorkers: config.decodeWorkers ?? 1,
+    decodeWorkers: config.decodeWorkers ?? DEFAULT_DECODE_WORKERS,
     ledgerMemory: config.ledgerMemory ?? DEFAULT_LEDGER_MEMORY,
     auditLog: config.auditLog ? expand(config.auditLog) : `${dbPath.replace(/\.duckdb$/, '')}.audit.jsonl`,
     githubSecret: env.TOKENYIELD_GITHUB_WEBHOOK_SECRET || config.webhooks?.githubSecret || null,

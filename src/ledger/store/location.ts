@@ -43,7 +43,7 @@ export interface OpenStoreOptions {
   readOnly?: boolean;
   /** The embedded engine's memory limit (DuckDB `memory_limit`); DEFAULT_MEMORY_LIMIT when omitted. */
   memoryLimit?: string;
-  /** The embedded engine's memory limit while it writes (DuckDB `memory_limit`); reads keep the default. */
+  /** The embedded engine's memory limit while it writes (DuckDB `memory_limit`); reads keep `memoryLimit`. */
   writeMemoryLimit?: string;
 }
 

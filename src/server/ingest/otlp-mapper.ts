@@ -78,10 +78,10 @@ export function createOtlpMapper(options: OtlpMapperOptions): OtlpMapper {
   let nextId = 0;
   let closing = false;
 
-  function retire(slot: Slot, err: Error | null): void {
+  function retire(slot: Slot, err: Error): void {
     if (!slot.alive) return;
     slot.alive = false;
-    if (err && !closing) options.onWorkerError?.(err);
+    if (!closing) options.onWorkerError?.(err);
     for (const p of slot.pending.values()) settleHere(p);
     slot.pending.clear();
   }
