@@ -22,12 +22,18 @@ import {
   type OtlpScope,
   type Temporality,
 } from './model.js';
+import { parseJsonInPieces } from './json-in-pieces.js';
 import { digitsToMs, jsonNsDigits, jsonNsToMs } from './time.js';
 import { OtlpDecodeError, type OtlpSignal } from './types.js';
 
 type Json = Record<string, unknown>;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Keys that begin the elements of the arrays that grow with a request, innermost first, in the
+ * order the OTel SDKs write their fields: where large bodies may be cut (see `json-in-pieces`).
+ */
+const LOGS_ELEMENTS = ['timeUnixNano', 'observedTimeUnixNano', 'scope', 'resource'];
+const METRICS_ELEMENTS = ['attributes', 'startTimeUnixNano', 'timeUnixNano', 'name', 'scope', 'resource'];
 /** Deeper AnyValues are not attributes any tool sends; refusing them bounds the recursion. */
 const MAX_DEPTH = 16;
 /** Returned by the value readers for malformed input (never a valid AttrValue). */
@@ -300,18 +306,15 @@ function decodeMetrics(root: Json): OtlpResource[] {
 }
 
 export function decodeJson(signal: OtlpSignal, body: Uint8Array): OtlpRequest {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw new OtlpDecodeError('body is not valid UTF-8');
-  }
   let root: unknown;
   try {
-    root = JSON.parse(text);
-  } catch {
+    root = parseJsonInPieces(body, signal === 'logs' ? LOGS_ELEMENTS : METRICS_ELEMENTS);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA')
+      throw new OtlpDecodeError('body is not valid UTF-8');
     // Not the parser's message: it quotes the body, which may hold prompt text.
-    throw new OtlpDecodeError('invalid JSON');
+    if (err instanceof SyntaxError) throw new OtlpDecodeError('invalid JSON');
+    throw err;
   }
   if (!isObject(root)) throw new OtlpDecodeError('the body is not a JSON object');
   return { signal, resources: signal === 'logs' ? decodeLogs(root) : decodeMetrics(root) };
