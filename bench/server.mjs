@@ -17,8 +17,8 @@
 // --decode-workers the server's `server.decodeWorkers` (threads decoding JSON bodies; 0 = on the
 //              main thread); default the server's own.
 
-// 1. floor  the same load against a bare Node HTTP server that reads and JSON-parses each body and
-//           answers {} (no mapping, no ledger): the ceiling of HTTP + JSON on this machine.
+// 1. floor  the same load against a bare Node HTTP server that reads and decodes each body as the
+//           server does (no mapping), and answers {} (no ledger): the ceiling of HTTP + decoding here.
 // 2. load   `tokenyield serve` on a fresh DuckDB ledger; `--concurrency` exporters each POST
 //           /v1/logs bodies of `--events` Claude Code calls (api_request + tool_result events,
 //           a user_prompt every fifth call, shaped like Claude Code 2.1.197's OTLP JSON) for
@@ -71,7 +71,10 @@ if (opt.help) {
 
 if (opt['floor-child']) {
   const { ExportLogsServiceRequest } = await import(join(REPO, 'dist', 'sources', 'otel', 'schema.js'));
-  // The floor decodes protobuf with the same protobufjs schema the server uses.
+  const { parseJsonInPieces } = await import(join(REPO, 'dist', 'sources', 'otel', 'json-in-pieces.js'));
+  const { OTLP_JSON_ELEMENTS } = await import(join(REPO, 'dist', 'sources', 'otel', 'decode-json.js'));
+  // The floor decodes as the server does: protobuf with the same protobufjs schema, JSON with the
+  // same piecewise parse (a plain JSON.parse of a whole 220 KB body pays V8's large-object cost).
   const floorDecode = (body) => ExportLogsServiceRequest.decode(body);
   const server = createServer((req, res) => {
     const chunks = [];
@@ -79,7 +82,7 @@ if (opt['floor-child']) {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       if (req.headers['content-type'] === 'application/x-protobuf') floorDecode(body);
-      else JSON.parse(body.toString('utf8'));
+      else parseJsonInPieces(body, OTLP_JSON_ELEMENTS.logs);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');
     });

@@ -32,8 +32,10 @@ type Json = Record<string, unknown>;
  * Keys that begin the elements of the arrays that grow with a request, innermost first, in the
  * order the OTel SDKs write their fields: where large bodies may be cut (see `json-in-pieces`).
  */
-const LOGS_ELEMENTS = ['timeUnixNano', 'observedTimeUnixNano', 'scope', 'resource'];
-const METRICS_ELEMENTS = ['attributes', 'startTimeUnixNano', 'timeUnixNano', 'name', 'scope', 'resource'];
+export const OTLP_JSON_ELEMENTS: Readonly<Record<OtlpSignal, readonly string[]>> = {
+  logs: ['timeUnixNano', 'observedTimeUnixNano', 'scope', 'resource'],
+  metrics: ['attributes', 'startTimeUnixNano', 'timeUnixNano', 'name', 'scope', 'resource'],
+};
 /** Deeper AnyValues are not attributes any tool sends; refusing them bounds the recursion. */
 const MAX_DEPTH = 16;
 /** Returned by the value readers for malformed input (never a valid AttrValue). */
@@ -308,7 +310,7 @@ function decodeMetrics(root: Json): OtlpResource[] {
 export function decodeJson(signal: OtlpSignal, body: Uint8Array): OtlpRequest {
   let root: unknown;
   try {
-    root = parseJsonInPieces(body, signal === 'logs' ? LOGS_ELEMENTS : METRICS_ELEMENTS);
+    root = parseJsonInPieces(body, OTLP_JSON_ELEMENTS[signal]);
   } catch (err) {
     if ((err as { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA')
       throw new OtlpDecodeError('body is not valid UTF-8');
