@@ -194,6 +194,63 @@ describe('budget service', () => {
     expect(s.service.check({ person: 'carol@acme.example' }).decision).toBe('allow');
   });
 
+  it('stops a refresh in flight when closed, between budgets, keeping nothing from it', async () => {
+    const clock = { now: Date.parse('2026-03-10T12:00:00Z') };
+    const budgets = ['a', 'b', 'c', 'd'].map((id) =>
+      parseBudget({ id, scope: { kind: 'org' }, period: 'month', amount: 100 }),
+    );
+    const s = await setup(join(root, `ledger-${++n}.duckdb`), clock, budgets);
+    await write(s.store, [['alice@acme.example', '2026-03-10T10:00:00Z', 95]]);
+    // The ledger reads of one whole refresh, counted on a service that runs to the end.
+    let reads = 0;
+    let onRead = () => {};
+    const counted = new Proxy(s.store, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          reads++;
+          onRead();
+          return value.apply(target, args);
+        };
+      },
+    });
+    const serviceOn = (store: Store, dispatcher?: AlertDispatcher) =>
+      createBudgetService({
+        store,
+        directory: () => dir,
+        config: budgets,
+        dispatcher,
+        now: () => clock.now,
+        tickMs: 0,
+        draws: 50,
+      });
+    const whole = serviceOn(counted);
+    await whole.ready();
+    await whole.close();
+    const perRefresh = reads;
+    expect(perRefresh).toBeGreaterThanOrEqual(budgets.length);
+
+    // Closed at its first read, a refresh ends after the budget it is computing.
+    reads = 0;
+    let closing: Promise<void> | undefined;
+    const service = serviceOn(counted, s.dispatcher);
+    onRead = () => {
+      closing ??= service.close();
+    };
+    await service.ready();
+    await closing;
+    expect(reads).toBeLessThan(perRefresh / 2);
+    expect(() => service.check({ person: 'alice@acme.example' })).toThrow('not computed yet');
+    // Nothing was fired from it: the next refresh fires the thresholds crossed, once.
+    await s.dispatcher.idle();
+    expect(await s.service.alerts('a')).toEqual([]);
+    await s.service.refresh();
+    await s.dispatcher.idle();
+    const fired = await s.service.alerts('a');
+    expect(fired.map((h) => h.event.key).sort()).toEqual(['a:2026-03-01:threshold:50', 'a:2026-03-01:threshold:80']);
+  });
+
   it('keeps API budgets in the ledger; the config file wins for its ids', async () => {
     const clock = { now: Date.parse('2026-03-10T12:00:00Z') };
     const path = join(root, `ledger-${++n}.duckdb`);

@@ -86,6 +86,7 @@ export interface BudgetService {
   invalidate(): void;
   /** Resolves when no refresh is pending or running. */
   settled(): Promise<void>;
+  /** Stops refreshing; a refresh in flight ends after the budget it is computing, and is dropped. */
   close(): Promise<void>;
 }
 
@@ -170,6 +171,9 @@ export function createBudgetService(options: BudgetServiceOptions): BudgetServic
     const statuses = new Map<string, BudgetStatus>();
     const entries: CheckEntry[] = [];
     for (const def of await definitions()) {
+      // A first refresh of a large organisation takes tens of seconds; a server told to stop does
+      // not wait for it. Nothing is kept or fired from a refresh cut short: the next run redoes it.
+      if (closed) return;
       const { budget } = def;
       try {
         const key = JSON.stringify(budget);
@@ -193,6 +197,7 @@ export function createBudgetService(options: BudgetServiceOptions): BudgetServic
         }
       }
     }
+    if (closed) return;
     snapshot = { at, statuses, entries };
     lastDuration = now() - at;
     if (!dispatcher) return;
