@@ -248,7 +248,10 @@ describe('budget service', () => {
     await s.service.refresh();
     await s.dispatcher.idle();
     const fired = await s.service.alerts('a');
-    expect(fired.map((h) => h.event.key).sort()).toEqual(['a:2026-03-01:threshold:50', 'a:2026-03-01:threshold:80']);
+    expect(fired.map((h) => h.event.key).sort()).toEqual([
+      'a:2026-03-01:threshold:50',
+      'a:2026-03-01:threshold:80',
+    ]);
   });
 
   it('keeps API budgets in the ledger; the config file wins for its ids', async () => {

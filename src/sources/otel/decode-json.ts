@@ -9,6 +9,8 @@
  * request is used.
  * @module
  */
+
+import { parseJsonInPieces } from './json-in-pieces.js';
 import {
   type AttrMap,
   type AttrValue,
@@ -22,7 +24,6 @@ import {
   type OtlpScope,
   type Temporality,
 } from './model.js';
-import { parseJsonInPieces } from './json-in-pieces.js';
 import { digitsToMs, jsonNsDigits, jsonNsToMs } from './time.js';
 import { OtlpDecodeError, type OtlpSignal } from './types.js';
 

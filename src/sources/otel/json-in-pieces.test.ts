@@ -57,7 +57,8 @@ describe('parseJsonInPieces', () => {
     expect(inPieces).toBeGreaterThan(records - 40);
     expect(plan?.outerBytes).toBeLessThanOrEqual(PIECE_BYTES);
     for (const run of plan?.runs ?? [])
-      for (const piece of run.elements) expect(Buffer.byteLength(JSON.stringify(piece))).toBeLessThanOrEqual(PIECE_BYTES);
+      for (const piece of run.elements)
+        expect(Buffer.byteLength(JSON.stringify(piece))).toBeLessThanOrEqual(PIECE_BYTES);
     expectSameAsJsonParse(bytes);
   });
 
