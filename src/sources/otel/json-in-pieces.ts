@@ -171,8 +171,8 @@ function findPlaceholders(root: unknown, count: number): Map<unknown[], Map<numb
         const run = Number(item.slice(PLACEHOLDER.length));
         if (!Number.isInteger(run) || run < 0 || run >= count || seen.has(run)) return null;
         seen.add(run);
-        let indexes = found.get(value);
-        if (!indexes) found.set(value, (indexes = new Map()));
+        const indexes = found.get(value) ?? new Map<number, number>();
+        found.set(value, indexes);
         indexes.set(i, run);
       } else stack.push(item);
     }
