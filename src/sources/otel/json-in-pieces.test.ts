@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { capture } from '../../../test/fixtures/otel/payloads.js';
+import { OTLP_JSON_ELEMENTS } from './decode-json.js';
 import { PIECE_BYTES, parseJsonInPieces, planPieces } from './json-in-pieces.js';
 
-const LOGS = ['timeUnixNano', 'observedTimeUnixNano', 'scope', 'resource'];
+const LOGS = OTLP_JSON_ELEMENTS.logs;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 type Json = Record<string, unknown>;
 
@@ -84,6 +85,21 @@ describe('parseJsonInPieces', () => {
     expect(bytes.length).toBeGreaterThan(2 * PIECE_BYTES);
     expect(planPieces(bytes, LOGS)?.outerBytes).toBeLessThanOrEqual(2 * PIECE_BYTES);
     expectSameAsJsonParse(bytes);
+  });
+
+  it('cuts a large metrics export between data points', () => {
+    const request = JSON.parse(capture('otlp-json/002_v1_metrics.json').toString('utf8'));
+    const metric = request.resourceMetrics[0].scopeMetrics[0].metrics[0];
+    const kind = ['sum', 'gauge', 'histogram'].find((k) => metric[k] !== undefined)!;
+    const points = metric[kind].dataPoints as Json[];
+    metric[kind].dataPoints = Array.from({ length: 600 }, (_, i) => ({
+      ...points[i % points.length],
+      timeUnixNano: String(1795390736539000000n + BigInt(i)),
+    }));
+    const bytes = Buffer.from(JSON.stringify(request));
+    expect(bytes.length).toBeGreaterThan(2 * PIECE_BYTES);
+    expect(planPieces(bytes, OTLP_JSON_ELEMENTS.metrics)?.outerBytes).toBeLessThanOrEqual(PIECE_BYTES);
+    expectSameAsJsonParse(bytes, OTLP_JSON_ELEMENTS.metrics);
   });
 
   it('is exact for resources of very different sizes, nested arrays and awkward text', () => {
