@@ -5,8 +5,11 @@
  * Why JSON only: over JSON the server's main thread is its limit (83 % busy at ~13.5k calls/s on
  * 2 cores while ~28 % of the cores sat idle), and half of its time went to `JSON.parse` and UTF-8
  * decoding: 2.0–3.5 ms per 220 KB body, against 0.3–0.9 ms to receive the mapped drafts from a
- * worker (`docs/decisions.md`, "Server throughput", eleventh session). A protobuf body decodes in
- * about what receiving its drafts would cost, so it stays where it is.
+ * worker (`docs/decisions.md`, "Server throughput", eleventh session). Parsed in pieces since
+ * (`json-in-pieces`), such a body decodes in ~1.3 ms and in place costs less CPU per call, but the
+ * main thread is then 80 % busy: the worker still came out ahead in 4 of 6 alternated runs
+ * (twelfth session). A protobuf body decodes in about what receiving its drafts would cost, so it
+ * stays where it is (moved to the worker too, it was 2–6 % slower).
  *
  * Nothing is lost to a worker: a worker that fails or exits hands its requests back, and they are
  * mapped on the calling thread (as is everything after, when no worker is left). The body is
