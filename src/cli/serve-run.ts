@@ -79,17 +79,18 @@ export async function serveUntilStopped(
       throw new CliError(`Port ${settings.port} is in use; pick another with --port.`, 1);
     throw err;
   });
+  // Listening before the address is printed: a supervisor (or a test) that stops the server as
+  // soon as it reads the address must find the handler, not the default action, which kills the
+  // process at once. Printed first, a SIGTERM right after ended 5 of 15 demo runs that way.
+  const stopped = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   announce(server, settings);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      process.stdout.write(`\n${signal}: finishing in-flight requests and committing accepted batches…\n`);
-      server.close().then(resolve, (err) => {
-        process.stderr.write(`tokenyield: shutdown failed: ${(err as Error).message}\n`);
-        resolve();
-      });
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+  const signal = await stopped;
+  process.stdout.write(`\n${signal}: finishing in-flight requests and committing accepted batches…\n`);
+  await server.close().catch((err: Error) => {
+    process.stderr.write(`tokenyield: shutdown failed: ${err.message}\n`);
   });
 }
 
