@@ -29,7 +29,7 @@ describe('serveUntilStopped', () => {
     );
     expect(healthy).toBe(200);
     expect(listening).toBe(before + 1);
-    // The handlers are used once; the process's own are back as they were.
+    // The SIGTERM handler was used once and removed (SIGINT's stays until the process exits).
     expect(process.listenerCount('SIGTERM')).toBe(before);
   });
 });
