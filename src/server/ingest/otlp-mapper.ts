@@ -11,6 +11,9 @@
  * (twelfth session). A protobuf body decodes in about what receiving its drafts would cost, so it
  * stays where it is (moved to the worker too, it was 2–6 % slower).
  *
+ * The drafts come back packed (packed-map-result.ts): cloned as objects, they cost the worker
+ * 7.3–7.7 µs per call to send and the main thread 4.7–4.9 µs to receive; packed, 1.1 and 1.2 µs.
+ *
  * Nothing is lost to a worker: a worker that fails or exits hands its requests back, and they are
  * mapped on the calling thread (as is everything after, when no worker is left). The body is
  * copied to the worker, not transferred: the ingest journal writes the original.
@@ -21,13 +24,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type OtelMapResult, OtlpDecodeError } from '../../sources/otel/types.js';
 import { mapOtlpExport, type OtlpExport } from './otlp-records.js';
+import { type PackedMapResult, unpackMapResult } from './packed-map-result.js';
 
 export interface MapRequest extends OtlpExport {
   id: number;
 }
 
 export type MapReply =
-  | { id: number; mapped: OtelMapResult }
+  | { id: number; packed: PackedMapResult }
   | { id: number; error: { decode: boolean; message: string } };
 
 export interface OtlpMapper {
@@ -96,7 +100,7 @@ export function createOtlpMapper(options: OtlpMapperOptions): OtlpMapper {
       const p = slot.pending.get(reply.id);
       if (!p) return;
       slot.pending.delete(reply.id);
-      if ('mapped' in reply) p.resolve(reply.mapped);
+      if ('packed' in reply) p.resolve(unpackMapResult(reply.packed));
       else if (reply.error.decode) p.reject(new OtlpDecodeError(reply.error.message));
       // Not the body's fault: whatever it was, this thread's own mapping decides.
       else settleHere(p);
