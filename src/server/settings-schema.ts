@@ -40,8 +40,8 @@ export const serverConfigSchema = z
       .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as "512MB" or "2GB"')
       .optional(),
     /**
-     * Worker threads that decode and map OTLP/JSON bodies, off the thread that answers requests
-     * (default 1; 0 decodes them on that thread). Protobuf bodies are always decoded in place.
+     * Worker threads that decode and map OTLP bodies, off the thread that answers requests
+     * (default 1; 0 decodes them on that thread).
      */
     decodeWorkers: z.number().int().min(0).max(64).optional(),
     /** Audit log of reads of other people's data (default: audit.jsonl beside the ledger). */

@@ -18,7 +18,7 @@ export const DEFAULT_PORT = 4318;
  */
 export const DEFAULT_LEDGER_MEMORY = '512MB';
 
-/** Worker threads decoding OTLP/JSON bodies (see ingest/otlp-mapper.ts). */
+/** Worker threads decoding OTLP bodies (see ingest/otlp-mapper.ts). */
 export const DEFAULT_DECODE_WORKERS = 1;
 
 export interface ServerSettings {
@@ -36,7 +36,7 @@ export interface ServerSettings {
    * before they are answered (see ingest/journaled.ts).
    */
   journalDir?: string | null;
-  /** Worker threads decoding OTLP/JSON bodies (absent: DEFAULT_DECODE_WORKERS; 0: on the thread that answers). */
+  /** Worker threads decoding OTLP bodies (absent: DEFAULT_DECODE_WORKERS; 0: on the thread that answers). */
   decodeWorkers?: number;
   /** The embedded ledger's DuckDB `memory_limit` for `serve` (ignored for ClickHouse). */
   ledgerMemory?: string;

@@ -25,17 +25,25 @@ afterEach(async () => {
   await Promise.all(mappers.splice(0).map((m) => m.close()));
 });
 
-/** Every JSON export Claude Code sent in the capture, and one of 300 calls built like it. */
-function jsonExports(): OtlpExport[] {
-  const dir = fileURLToPath(new URL(`../../../test/fixtures/otel/${CAPTURES}/otlp-json`, import.meta.url));
-  const captured = readdirSync(dir)
-    .sort()
-    .map((file) => ({
-      signal: file.includes('metrics') ? ('metrics' as const) : ('logs' as const),
-      encoding: 'json' as const,
-      body: new Uint8Array(capture(`otlp-json/${file}`)),
-    }));
-  return [...captured, { signal: 'logs', encoding: 'json', body: apiRequestsBody('worker', 300) }];
+/** Every export Claude Code sent in the capture (JSON and protobuf), and one of 300 calls built like it. */
+function captureExports(): OtlpExport[] {
+  const exportsIn = (encoding: 'json' | 'protobuf'): OtlpExport[] => {
+    const dir = fileURLToPath(
+      new URL(`../../../test/fixtures/otel/${CAPTURES}/otlp-${encoding}`, import.meta.url),
+    );
+    return readdirSync(dir)
+      .sort()
+      .map((file) => ({
+        signal: file.includes('metrics') ? 'metrics' : 'logs',
+        encoding,
+        body: new Uint8Array(capture(`otlp-${encoding}/${file}`)),
+      }));
+  };
+  return [
+    ...exportsIn('json'),
+    ...exportsIn('protobuf'),
+    { signal: 'logs', encoding: 'json', body: apiRequestsBody('worker', 300) },
+  ];
 }
 
 describe('createOtlpMapper', () => {
@@ -43,13 +51,13 @@ describe('createOtlpMapper', () => {
     expect(existsSync(fileURLToPath(COMPILED))).toBe(true);
   });
 
-  it('maps JSON exports on its thread exactly as in place', async () => {
+  it('maps JSON and protobuf exports on its thread exactly as in place', async () => {
     const mapper = mapperWith(COMPILED);
     expect(mapper.threads).toBe(1);
-    const exports = jsonExports();
-    expect(exports.length).toBeGreaterThan(2);
+    const exports = captureExports();
+    expect(exports.filter((e) => e.encoding === 'protobuf').length).toBeGreaterThan(1);
     const mapped = await Promise.all(exports.map((e) => mapper.map(e)));
-    for (let i = 0; i < exports.length; i++) expect(mapped[i]).toEqual(mapOtlpExport(exports[i]!));
+    for (let i = 0; i < exports.length; i++) expect(mapped[i]).toStrictEqual(mapOtlpExport(exports[i]!));
     expect(mapped.at(-1)!.usage).toHaveLength(300);
     expect(mapped.some((m) => m.usage.length > 0 && m.activity.length > 0)).toBe(true);
   });
@@ -73,6 +81,16 @@ describe('createOtlpMapper', () => {
       body: Uint8Array.of(0x7b, 0xff, 0x7d),
     };
     await expect(mapper.map(invalidUtf8)).rejects.toThrow('body is not valid UTF-8');
+    const truncated = captureExports().find((e) => e.encoding === 'protobuf')!;
+    const cut: OtlpExport = { ...truncated, body: truncated.body.subarray(0, truncated.body.length - 7) };
+    let expected: unknown;
+    try {
+      mapOtlpExport(cut);
+    } catch (err) {
+      expected = err;
+    }
+    expect(expected).toBeInstanceOf(OtlpDecodeError);
+    await expect(mapper.map(cut)).rejects.toThrow(new OtlpDecodeError((expected as Error).message));
     expect(mapper.threads).toBe(1);
   });
 
@@ -99,12 +117,31 @@ describe('createOtlpMapper', () => {
       );
       const errors: Error[] = [];
       const mapper = mapperWith(pathToFileURL(dying), (err) => errors.push(err));
-      const exports = jsonExports();
+      const exports = captureExports();
       const mapped = await Promise.all(exports.map((e) => mapper.map(e)));
-      for (let i = 0; i < exports.length; i++) expect(mapped[i]).toEqual(mapOtlpExport(exports[i]!));
+      for (let i = 0; i < exports.length; i++) expect(mapped[i]).toStrictEqual(mapOtlpExport(exports[i]!));
       expect(errors.map((e) => e.message)).toEqual(['OTLP mapping worker exited with code 3']);
       expect(mapper.threads).toBe(0);
       expect((await mapper.map(exports.at(-1)!)).usage).toHaveLength(300);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sends protobuf bodies to its worker too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ty-mapper-'));
+    try {
+      // A worker that dies on its first message shows whether a request reached it.
+      const dying = join(dir, 'dying-worker.mjs');
+      writeFileSync(
+        dying,
+        "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(4));\n",
+      );
+      const errors: Error[] = [];
+      const mapper = mapperWith(pathToFileURL(dying), (err) => errors.push(err));
+      const protobuf = captureExports().find((e) => e.encoding === 'protobuf')!;
+      expect(await mapper.map(protobuf)).toStrictEqual(mapOtlpExport(protobuf));
+      expect(errors.map((e) => e.message)).toEqual(['OTLP mapping worker exited with code 4']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -115,7 +152,7 @@ describe('createOtlpMapper', () => {
     mappers.push(sources);
     // From the TypeScript sources there is no otlp-map-worker.js beside otlp-mapper.ts.
     expect(sources.threads).toBe(0);
-    const request = jsonExports().at(-1)!;
+    const request = captureExports().at(-1)!;
     expect((await sources.map(request)).usage).toHaveLength(300);
 
     const mapper = mapperWith(COMPILED);

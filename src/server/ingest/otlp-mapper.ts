@@ -1,18 +1,15 @@
 /**
- * Where OTLP export bodies are decoded and mapped to record drafts: JSON bodies on worker threads,
- * everything else on the calling thread.
+ * Where OTLP export bodies are decoded and mapped to record drafts: on worker threads, or on the
+ * calling thread when there are none.
  *
- * Why JSON only: over JSON the server's main thread is its limit (83 % busy at ~13.5k calls/s on
+ * Why a worker: over JSON the server's main thread was its limit (83 % busy at ~13.5k calls/s on
  * 2 cores while ~28 % of the cores sat idle), and half of its time went to `JSON.parse` and UTF-8
- * decoding: 2.0–3.5 ms per 220 KB body, against 0.3–0.9 ms to receive the mapped drafts from a
- * worker (`docs/decisions.md`, "Server throughput", eleventh session). Parsed in pieces since
- * (`json-in-pieces`), such a body decodes in ~1.3 ms and in place costs less CPU per call, but the
- * main thread is then 80 % busy: the worker still came out ahead in 4 of 6 alternated runs
- * (twelfth session). A protobuf body decodes in about what receiving its drafts would cost, so it
- * stays where it is (moved to the worker too, it was 2–6 % slower).
- *
- * The drafts come back packed (packed-map-result.ts): cloned as objects, they cost the worker
- * 7.3–7.7 µs per call to send and the main thread 4.7–4.9 µs to receive; packed, 1.1 and 1.2 µs.
+ * decoding (`docs/decisions.md`, "Server throughput", eleventh session). The drafts come back
+ * packed (packed-map-result.ts): cloned as objects they cost the worker 7.3–7.7 µs per call to
+ * send and the main thread 4.7–4.9 µs to receive, packed 1.1 and 1.2 µs. Protobuf bodies stayed
+ * on the main thread while receiving cost as much as decoding (~12 µs per call); with packing, on
+ * the worker they sustained ~10 % more calls (six alternated runs, thirteenth session), and the
+ * main thread, 75 % busy decoding them, is left half idle for requests and reads.
  *
  * Nothing is lost to a worker: a worker that fails or exits hands its requests back, and they are
  * mapped on the calling thread (as is everything after, when no worker is left). The body is
@@ -37,13 +34,13 @@ export type MapReply =
 export interface OtlpMapper {
   /** The drafts of one export request; rejects with `OtlpDecodeError` when it is not one. */
   map(request: OtlpExport): Promise<OtelMapResult>;
-  /** Worker threads mapping JSON bodies now (0: all on the calling thread). */
+  /** Worker threads mapping bodies now (0: all on the calling thread). */
   readonly threads: number;
   close(): Promise<void>;
 }
 
 export interface OtlpMapperOptions {
-  /** Worker threads for JSON bodies; 0 maps everything on the calling thread. */
+  /** Worker threads; 0 maps everything on the calling thread. */
   workers: number;
   /** The compiled worker module (default: otlp-map-worker.js beside this one). */
   workerUrl?: URL;
@@ -119,7 +116,7 @@ export function createOtlpMapper(options: OtlpMapperOptions): OtlpMapper {
 
   return {
     map(request) {
-      const slot = request.encoding === 'json' && !closing ? leastBusy() : undefined;
+      const slot = closing ? undefined : leastBusy();
       if (!slot) return mapHere(request);
       const id = nextId++;
       // A view into a larger buffer would be cloned with all of it.
