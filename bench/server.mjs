@@ -159,7 +159,9 @@ const contentType = (encoding) => (encoding === 'json' ? 'application/json' : 'a
 
 function logsTemplate(run, slot, events) {
   const user = slot % 200;
-  const session = `bench-${run}-${user}-${SEQ}`;
+  // One session per user for the whole run, as a Claude Code session spans many exports: the
+  // ledger's per-session work (supersession is per session for OTel) grows with it.
+  const session = `bench-${run}-${user}`;
   const common = [
     str('user.email', `dev${user}@acme.example`),
     str('user.id', `install-${user}`),
@@ -175,7 +177,7 @@ function logsTemplate(run, slot, events) {
     const iso = new Date(ts).toISOString();
     const nanos = `${ts}000000`;
     const event = (name, attrs) =>
-      `{"timeUnixNano":"${nanos}","observedTimeUnixNano":"${nanos}","body":{"stringValue":"claude_code.${name}"},"attributes":[${common},${str('event.name', name)},${str('event.timestamp', iso)},${int('event.sequence', sequence++)},${str('prompt.id', `${session}-p${Math.floor(i / 5)}`)},${attrs}]}`;
+      `{"timeUnixNano":"${nanos}","observedTimeUnixNano":"${nanos}","body":{"stringValue":"claude_code.${name}"},"attributes":[${common},${str('event.name', name)},${str('event.timestamp', iso)},${int('event.sequence', sequence++)},${str('prompt.id', `${session}-${SEQ}-p${Math.floor(i / 5)}`)},${attrs}]}`;
     if (i % 5 === 0)
       records.push(
         event('user_prompt', `${int('prompt_length', 40 + (i % 300))},${str('prompt', '<REDACTED>')}`),
