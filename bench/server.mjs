@@ -14,7 +14,7 @@
 //              empty, and each commit's de-duplication reads columns of the whole ledger.
 // --ledger-memory  the server's `server.ledgerMemory` (DuckDB memory_limit, e.g. 96MB); default
 //              the server's own.
-// --decode-workers the server's `server.decodeWorkers` (threads decoding JSON bodies; 0 = on the
+// --decode-workers the server's `server.decodeWorkers` (threads decoding OTLP bodies; 0 = on the
 //              main thread); default the server's own.
 
 // 1. floor  the same load against a bare Node HTTP server that reads and decodes each body as the

@@ -8,7 +8,7 @@
  * packed (packed-map-result.ts): cloned as objects they cost the worker 7.3–7.7 µs per call to
  * send and the main thread 4.7–4.9 µs to receive, packed 1.1 and 1.2 µs. Protobuf bodies stayed
  * on the main thread while receiving cost as much as decoding (~12 µs per call); with packing, on
- * the worker they sustained ~10 % more calls (six alternated runs, thirteenth session), and the
+ * the worker they sustained ~9 % more calls (six alternated runs, thirteenth session), and the
  * main thread, 75 % busy decoding them, is left half idle for requests and reads.
  *
  * Nothing is lost to a worker: a worker that fails or exits hands its requests back, and they are

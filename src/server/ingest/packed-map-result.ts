@@ -6,8 +6,8 @@
  * Why not the drafts themselves: structured cloning writes every property name of every object
  * and reads each object back property by property. Over the server bench's exports (100 calls,
  * 220 drafts) that cost 7.3–7.7 µs per call to serialise on the worker and 4.7–4.9 µs to
- * deserialise on the main thread, as much as the main thread's whole staging of the records into
- * the ledger; packed, see `docs/decisions.md` ("Server throughput", thirteenth session).
+ * deserialise on the main thread; packed, 1.1–1.4 and 1.2 µs (`docs/decisions.md`, "Server
+ * throughput", thirteenth session).
  *
  * `unpackMapResult(packMapResult(m))` equals `m` field for field (a string field's `undefined`
  * comes back `null`; the drafts' types have none).
