@@ -128,6 +128,21 @@ describe('draft columns', () => {
     expect(roundTrip(second).a).toEqual([activity()]);
   });
 
+  it('keeps a value once when runs of it alternate with others, and decodes each record right', () => {
+    const enc = new DraftEncoder();
+    const models = ['claude-opus-4-6', 'claude-haiku-4-5'];
+    const drafts = Array.from({ length: 10 }, (_, i) =>
+      // Rebuilt strings: equal in content, not the same objects.
+      usage({ id: `cc:m${i}`, model: [models[i % 2]!].join(''), cwd: i < 5 ? '/a' : '/b' }),
+    );
+    for (const d of drafts) enc.addUsage(d);
+    // After a cwd run of /b, /a comes back: the map, not the last value, must find it.
+    enc.addUsage(usage({ id: 'cc:last', cwd: '/a' }));
+    const columns = enc.take();
+    for (const s of [...models, '/a', '/b']) expect(columns.strings.filter((x) => x === s)).toHaveLength(1);
+    expect(roundTrip(columns).u).toEqual([...drafts, usage({ id: 'cc:last', cwd: '/a' })]);
+  });
+
   it('survives a transfer to another thread unchanged', async () => {
     const { MessageChannel } = await import('node:worker_threads');
     const enc = new DraftEncoder();

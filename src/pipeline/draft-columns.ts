@@ -1,5 +1,6 @@
 /**
- * Drafts as columns, for handing them from a parse worker to the thread that writes the ledger.
+ * Drafts as columns, for handing them from a worker thread to the thread that writes the ledger:
+ * the local ingest's parse workers, and the server's OTLP mapping worker (packed-map-result.ts).
  *
  * Posting the draft objects themselves makes the receiving thread deserialise every property
  * name and value of ~30 fields per record (structured clone); here the numbers travel in one
@@ -29,6 +30,10 @@ const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 export class DraftEncoder {
   private strings: string[] = [];
   private index = new Map<string, number>();
+  // Per field, its last value and index: consecutive records mostly repeat a field's value
+  // (session, model, origin…), and comparing with the last one saves hashing it for the map.
+  private lastValue: (string | null)[] = [];
+  private lastIndex: number[] = [];
   private usage: UsageDraft[] = [];
   private activity: ActivityDraft[] = [];
 
@@ -44,14 +49,17 @@ export class DraftEncoder {
     this.activity.push(d);
   }
 
-  private str(s: string | null): number {
+  private str(field: number, s: string | null): number {
     if (s === null) return -1;
+    if (s === this.lastValue[field]) return this.lastIndex[field]!;
     let i = this.index.get(s);
     if (i === undefined) {
       i = this.strings.length;
       this.strings.push(s);
       this.index.set(s, i);
     }
+    this.lastValue[field] = s;
+    this.lastIndex[field] = i;
     return i;
   }
 
@@ -75,23 +83,23 @@ export class DraftEncoder {
       numbers[p++] = num(d.reportedCostUsd);
       numbers[p++] = d.isSubagent ? 1 : 0;
       numbers[p++] = d.isSidechain ? 1 : 0;
-      numbers[p++] = this.str(d.id);
-      numbers[p++] = this.str(d.source);
-      numbers[p++] = this.str(d.tool);
-      numbers[p++] = this.str(d.sessionId);
-      numbers[p++] = this.str(d.parentSessionId);
-      numbers[p++] = this.str(d.requestId);
-      numbers[p++] = this.str(d.messageId);
-      numbers[p++] = this.str(d.model);
-      numbers[p++] = this.str(d.provider);
-      numbers[p++] = this.str(d.speed);
-      numbers[p++] = this.str(d.serviceTier);
-      numbers[p++] = this.str(d.inferenceGeo);
-      numbers[p++] = this.str(d.cwd);
-      numbers[p++] = this.str(d.gitBranch);
-      numbers[p++] = this.str(d.project);
-      numbers[p++] = this.str(d.granularity);
-      numbers[p++] = this.str(d.origin);
+      numbers[p++] = this.str(0, d.id);
+      numbers[p++] = this.str(1, d.source);
+      numbers[p++] = this.str(2, d.tool);
+      numbers[p++] = this.str(3, d.sessionId);
+      numbers[p++] = this.str(4, d.parentSessionId);
+      numbers[p++] = this.str(5, d.requestId);
+      numbers[p++] = this.str(6, d.messageId);
+      numbers[p++] = this.str(7, d.model);
+      numbers[p++] = this.str(8, d.provider);
+      numbers[p++] = this.str(9, d.speed);
+      numbers[p++] = this.str(10, d.serviceTier);
+      numbers[p++] = this.str(11, d.inferenceGeo);
+      numbers[p++] = this.str(12, d.cwd);
+      numbers[p++] = this.str(13, d.gitBranch);
+      numbers[p++] = this.str(14, d.project);
+      numbers[p++] = this.str(15, d.granularity);
+      numbers[p++] = this.str(16, d.origin);
     }
     for (const d of activity) {
       numbers[p++] = d.ts;
@@ -99,17 +107,17 @@ export class DraftEncoder {
       numbers[p++] = d.linesAdded;
       numbers[p++] = d.linesRemoved;
       numbers[p++] = d.isSubagent ? 1 : 0;
-      numbers[p++] = this.str(d.origin);
-      numbers[p++] = this.str(d.id);
-      numbers[p++] = this.str(d.source);
-      numbers[p++] = this.str(d.tool);
-      numbers[p++] = this.str(d.sessionId);
-      numbers[p++] = this.str(d.kind);
-      numbers[p++] = this.str(d.name);
-      numbers[p++] = this.str(d.promptFingerprint);
-      numbers[p++] = this.str(d.ref);
-      numbers[p++] = this.str(d.cwd);
-      numbers[p++] = this.str(d.gitBranch);
+      numbers[p++] = this.str(17, d.origin);
+      numbers[p++] = this.str(18, d.id);
+      numbers[p++] = this.str(19, d.source);
+      numbers[p++] = this.str(20, d.tool);
+      numbers[p++] = this.str(21, d.sessionId);
+      numbers[p++] = this.str(22, d.kind);
+      numbers[p++] = this.str(23, d.name);
+      numbers[p++] = this.str(24, d.promptFingerprint);
+      numbers[p++] = this.str(25, d.ref);
+      numbers[p++] = this.str(26, d.cwd);
+      numbers[p++] = this.str(27, d.gitBranch);
     }
     const out: DraftColumns = {
       strings: this.strings,
@@ -119,6 +127,8 @@ export class DraftEncoder {
     };
     this.strings = [];
     this.index = new Map();
+    this.lastValue = [];
+    this.lastIndex = [];
     this.usage = [];
     this.activity = [];
     return out;

@@ -21,9 +21,24 @@ function mapperWith(workerUrl: URL, onWorkerError?: (err: Error) => void): OtlpM
   mappers.push(mapper);
   return mapper;
 }
+const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(mappers.splice(0).map((m) => m.close()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A mapper whose worker exits with `code` on its first message, and the errors it reports. */
+function mapperDyingWith(code: number): { mapper: OtlpMapper; errors: Error[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'ty-mapper-'));
+  dirs.push(dir);
+  const dying = join(dir, 'dying-worker.mjs');
+  writeFileSync(
+    dying,
+    `import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(${code}));\n`,
+  );
+  const errors: Error[] = [];
+  return { mapper: mapperWith(pathToFileURL(dying), (err) => errors.push(err)), errors };
+}
 
 /** Every export Claude Code sent in the capture (JSON and protobuf), and one of 300 calls built like it. */
 function captureExports(): OtlpExport[] {
@@ -108,43 +123,21 @@ describe('createOtlpMapper', () => {
   });
 
   it('maps in place, losing nothing, when its worker dies', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ty-mapper-'));
-    try {
-      const dying = join(dir, 'dying-worker.mjs');
-      writeFileSync(
-        dying,
-        "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(3));\n",
-      );
-      const errors: Error[] = [];
-      const mapper = mapperWith(pathToFileURL(dying), (err) => errors.push(err));
-      const exports = captureExports();
-      const mapped = await Promise.all(exports.map((e) => mapper.map(e)));
-      for (let i = 0; i < exports.length; i++) expect(mapped[i]).toStrictEqual(mapOtlpExport(exports[i]!));
-      expect(errors.map((e) => e.message)).toEqual(['OTLP mapping worker exited with code 3']);
-      expect(mapper.threads).toBe(0);
-      expect((await mapper.map(exports.at(-1)!)).usage).toHaveLength(300);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { mapper, errors } = mapperDyingWith(3);
+    const exports = captureExports();
+    const mapped = await Promise.all(exports.map((e) => mapper.map(e)));
+    for (let i = 0; i < exports.length; i++) expect(mapped[i]).toStrictEqual(mapOtlpExport(exports[i]!));
+    expect(errors.map((e) => e.message)).toEqual(['OTLP mapping worker exited with code 3']);
+    expect(mapper.threads).toBe(0);
+    expect((await mapper.map(exports.at(-1)!)).usage).toHaveLength(300);
   });
 
   it('sends protobuf bodies to its worker too', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ty-mapper-'));
-    try {
-      // A worker that dies on its first message shows whether a request reached it.
-      const dying = join(dir, 'dying-worker.mjs');
-      writeFileSync(
-        dying,
-        "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(4));\n",
-      );
-      const errors: Error[] = [];
-      const mapper = mapperWith(pathToFileURL(dying), (err) => errors.push(err));
-      const protobuf = captureExports().find((e) => e.encoding === 'protobuf')!;
-      expect(await mapper.map(protobuf)).toStrictEqual(mapOtlpExport(protobuf));
-      expect(errors.map((e) => e.message)).toEqual(['OTLP mapping worker exited with code 4']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // The worker dies on its first message, which shows that the request reached it.
+    const { mapper, errors } = mapperDyingWith(4);
+    const protobuf = captureExports().find((e) => e.encoding === 'protobuf')!;
+    expect(await mapper.map(protobuf)).toStrictEqual(mapOtlpExport(protobuf));
+    expect(errors.map((e) => e.message)).toEqual(['OTLP mapping worker exited with code 4']);
   });
 
   it('maps in place without a compiled worker, and after closing', async () => {

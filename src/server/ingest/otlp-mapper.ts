@@ -6,7 +6,7 @@
  * 2 cores while ~28 % of the cores sat idle), and half of its time went to `JSON.parse` and UTF-8
  * decoding (`docs/decisions.md`, "Server throughput", eleventh session). The drafts come back
  * packed (packed-map-result.ts): cloned as objects they cost the worker 7.3–7.7 µs per call to
- * send and the main thread 4.7–4.9 µs to receive, packed 1.1 and 1.2 µs. Protobuf bodies stayed
+ * send and the main thread 4.7–4.9 µs to receive, packed ~1 and ~0.5 µs. Protobuf bodies stayed
  * on the main thread while receiving cost as much as decoding (~12 µs per call); with packing, on
  * the worker they sustained ~9 % more calls (six alternated runs, thirteenth session), and the
  * main thread, 75 % busy decoding them, is left half idle for requests and reads.
