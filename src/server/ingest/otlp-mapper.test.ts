@@ -79,8 +79,14 @@ describe('createOtlpMapper', () => {
 
   it('rejects a body that is not an export request as in place, with the same message', async () => {
     const mapper = mapperWith(COMPILED);
-    for (const text of ['{"resourceLogs": [', '[1,2]', '\u00ff']) {
-      const request: OtlpExport = { signal: 'logs', encoding: 'json', body: new TextEncoder().encode(text) };
+    const protobuf = captureExports().find((e) => e.encoding === 'protobuf')!;
+    const notExports: OtlpExport[] = [
+      ...['{"resourceLogs": [', '[1,2]', '\u00ff'].map(
+        (text): OtlpExport => ({ signal: 'logs', encoding: 'json', body: new TextEncoder().encode(text) }),
+      ),
+      { ...protobuf, body: protobuf.body.subarray(0, protobuf.body.length - 7) },
+    ];
+    for (const request of notExports) {
       let expected: unknown;
       try {
         mapOtlpExport(request);
@@ -96,16 +102,6 @@ describe('createOtlpMapper', () => {
       body: Uint8Array.of(0x7b, 0xff, 0x7d),
     };
     await expect(mapper.map(invalidUtf8)).rejects.toThrow('body is not valid UTF-8');
-    const truncated = captureExports().find((e) => e.encoding === 'protobuf')!;
-    const cut: OtlpExport = { ...truncated, body: truncated.body.subarray(0, truncated.body.length - 7) };
-    let expected: unknown;
-    try {
-      mapOtlpExport(cut);
-    } catch (err) {
-      expected = err;
-    }
-    expect(expected).toBeInstanceOf(OtlpDecodeError);
-    await expect(mapper.map(cut)).rejects.toThrow(new OtlpDecodeError((expected as Error).message));
     expect(mapper.threads).toBe(1);
   });
 
