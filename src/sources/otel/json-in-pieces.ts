@@ -4,8 +4,8 @@
  * V8 allocates every string over 128 KiB in its large-object space, each on freshly mapped pages
  * that are unmapped again at the next scavenge. Decoding 197 KB of JSON to a string therefore cost
  * ~1.1 ms, nearly all of it page faults, against 16 µs for 118 KB; under load that was 28 % of the
- * decoding thread's time. Bodies of a few hundred kilobytes are what exporters send in bursts (the OTel JS
- * SDK batches up to 512 log records) and what gateways send all the time.
+ * decoding thread's time. Bodies of a few hundred kilobytes are what exporters send in bursts (the
+ * OTel JS SDK batches up to 512 log records) and what gateways send all the time.
  *
  * So a large text is cut, at boundaries between elements of one array, into pieces of at most
  * `PIECE_BYTES`; each piece is parsed alone as `[piece]`, and the rest of the text (the "outer"),
