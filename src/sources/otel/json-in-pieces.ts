@@ -171,8 +171,11 @@ function findPlaceholders(root: unknown, count: number): Map<unknown[], Map<numb
         const run = Number(item.slice(PLACEHOLDER.length));
         if (!Number.isInteger(run) || run < 0 || run >= count || seen.has(run)) return null;
         seen.add(run);
-        const indexes = found.get(value) ?? new Map<number, number>();
-        found.set(value, indexes);
+        let indexes = found.get(value);
+        if (!indexes) {
+          indexes = new Map<number, number>();
+          found.set(value, indexes);
+        }
         indexes.set(i, run);
       } else stack.push(item);
     }
