@@ -3,6 +3,7 @@
  * Retry-After that stores nothing, shutdown finishes what it acknowledged, and the health and
  * metrics endpoints answer without a token.
  */
+import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { apiRequestsBody } from '../../test/fixtures/otel/payloads.js';
 import { startTestServer, type TestServer } from '../../test/support/server.js';
@@ -93,4 +94,30 @@ describe('tokenyield serve under load', () => {
     expect(text).toMatch(/^tokenyield_ledger_commits_total 1$/m);
     expect(text).toMatch(/^tokenyield_ingest_records_total\{signal="logs",outcome="accepted"\} 3$/m);
   });
+
+  it('keeps an idle connection open past the 5 s at which exporters send again', async () => {
+    const s = await open();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    // The local port names the connection: the same port means the same connection was reused.
+    const get = () =>
+      new Promise<{ status: number | undefined; port: number | undefined }>((resolve, reject) => {
+        const req = request(`${s.url}/healthz`, { agent }, (res) => {
+          const port = res.socket.localPort;
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode, port }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const first = await get();
+      // Node's default keepAliveTimeout (5 s) would have closed it by now.
+      await new Promise((r) => setTimeout(r, 5500));
+      const second = await get();
+      expect(first.status).toBe(200);
+      expect(second).toEqual({ status: 200, port: first.port });
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
 });

@@ -5,6 +5,7 @@
  * @module
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { type AlertChannelConfig, createAlertDispatcher } from '../alerts/index.js';
@@ -29,6 +30,15 @@ import { DEFAULT_DECODE_WORKERS, type ServerSettings } from './settings.js';
 
 /** The journal position when the current request began (see `withJournal`). */
 const readsFrom = new AsyncLocalStorage<number>();
+
+/*
+ * How long an idle keep-alive connection stays open. Node's default is 5 s, the very interval at
+ * which OTel SDKs export (Claude Code's logs and metrics every 5 s): a client reusing its
+ * connection as the server closes it gets a reset, and its export fails or is sent again. Longer
+ * than the minute clients commonly keep idle connections (the OTel Collector's own receiver
+ * also keeps them for a minute), so the client is the one that closes.
+ */
+const KEEP_ALIVE_MS = 65_000;
 
 export interface StartOptions {
   store: Store;
@@ -124,6 +134,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       readsFrom.run(writer.position, () => app.fetch(req, ...rest));
     const s = serve({ fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
     s.once('error', reject);
+    const http = s as Server;
+    http.keepAliveTimeout = KEEP_ALIVE_MS;
+    // Counted from a request's first byte; shorter than the idle time, it would cut reused connections.
+    http.headersTimeout = KEEP_ALIVE_MS + 1000;
   }).catch(async (err) => {
     await mapper.close();
     throw err;
@@ -141,9 +155,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       closing ??= (async () => {
         accepting = false;
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          const http = server as Server;
+          // A connection whose request is still in flight then closes once it is answered,
+          // instead of idling for KEEP_ALIVE_MS and holding close() open.
+          http.keepAliveTimeout = 1;
+          http.close(() => resolve());
           // Idle keep-alive connections would hold close() open; in-flight requests still finish.
-          (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          http.closeIdleConnections();
         });
         await mapper.close();
         await writer.drain();
