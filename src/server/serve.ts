@@ -136,7 +136,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     s.once('error', reject);
     const http = s as Server;
     http.keepAliveTimeout = KEEP_ALIVE_MS;
-    // Counted from a request's first byte; shorter than the idle time, it would cut reused connections.
+    // Above the idle time, as is usual since Node versions that counted it across the idle wait.
     http.headersTimeout = KEEP_ALIVE_MS + 1000;
   }).catch(async (err) => {
     await mapper.close();
