@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // The server under OTLP load, and a crash test. Runs after `npm run build` (uses bin/ and dist/).
 //
-//   npm run bench -- server [--seconds 20] [--concurrency 8] [--events 100] [--crash-after 4]
+//   npm run bench -- server [--seconds 20] [--concurrency 8] [--rate 20000] [--events 100] [--crash-after 4]
 //                           [--encoding json|protobuf] [--no-journal] [--skip-floor] [--skip-crash]
 //                           [--prefill CALLS] [--ledger-memory SIZE] [--decode-workers N]
 //
+// --rate       calls/s offered in the open-loop run (0 skips it); default 20,000, the target.
 // --encoding   OTLP body encoding the exporters send (http/json or http/protobuf; default json).
 // --no-journal the server commits each export to the ledger before answering (config
 //              `server.journal: false`), as before the ingest journal; default: journaled.
@@ -24,13 +25,27 @@
 //           a user_prompt every fifth call, shaped like Claude Code 2.1.197's OTLP JSON) for
 //           `--seconds`. Reports acknowledged usage events/s, latency percentiles, 429s, the
 //           server's peak RSS, and checks that the ledger holds exactly the acknowledged calls.
+//           This closed loop shows what the server takes from 8 busy senders; with so few, each
+//           export's latency holds it back too (the two cores were ~85 % busy).
+// 2b. rate  the same bodies on a fresh ledger, open loop: one every `--events`/`--rate` seconds,
+//           answered or not, as from many independent exporters, latency counted from each body's
+//           scheduled time. The target is met when every call is acknowledged, at 99 % of the
+//           rate or more counted to the last answer, and the ledger holds them 2 s later at most.
 // 3. crash  load again on a fresh ledger; after `--crash-after` seconds the server is killed with
 //           SIGKILL mid-commit. It is restarted on the same file, every request that was not
 //           acknowledged is sent again (as an OTel exporter retries), and the ledger must hold every
 //           acknowledged call exactly once and, after the retries, every call sent exactly once.
 // Results are appended to bench/out/server-<date>.json.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -47,6 +62,7 @@ const { values: opt } = parseArgs({
   options: {
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '8' },
+    rate: { type: 'string', default: '20000' },
     events: { type: 'string', default: '100' },
     'crash-after': { type: 'string', default: '4' },
     encoding: { type: 'string', default: 'json' },
@@ -104,6 +120,8 @@ const dbl = (key, value) => `{"key":"${key}","value":{"doubleValue":${value}}}`;
 // The placeholder has the width of the zero-padded number that replaces it, so that protobuf
 // bodies (whose length prefixes cannot change) are filled in place too.
 const SEQ = 'SEQ#####';
+/** After an open-loop run, the longest the ledger may take to hold every acknowledged call. */
+const MAX_CATCH_UP_SECONDS = 2;
 const pad = (seq) => String(seq).padStart(SEQ.length, '0');
 const SLOTS = 256;
 const templates = new Map();
@@ -303,62 +321,118 @@ function postExport(url, token, encoding, body) {
   });
 }
 
+/** What a load run sends and what came back: acknowledged ids, 2xx latencies, statuses, unanswered bodies. */
+function tally() {
+  return { latencies: [], statuses: {}, acked: [], unacked: [] };
+}
+
+/** Sends body `seq` and records its outcome in `t`; latency counts from `since` (default: the send). */
+async function exportOne(t, { url, token, run, events, encoding, scratch }, seq, since) {
+  const { body, ids } = logsBody(run, seq, events, encoding, scratch);
+  const t0 = since ?? performance.now();
+  let status = 'error';
+  let retryAfter;
+  // Unanswered bodies are counted by their error code (ECONNRESET, ECONNREFUSED …).
+  let counted = status;
+  try {
+    const res = await postExport(url, token, encoding, body);
+    status = res.status;
+    counted = status;
+    retryAfter = res.retryAfter;
+  } catch (err) {
+    counted = `error ${err.code ?? err.message}`;
+  }
+  t.statuses[counted] = (t.statuses[counted] ?? 0) + 1;
+  if (status === 200) {
+    t.latencies.push(performance.now() - t0);
+    for (const id of ids) t.acked.push(id);
+  } else if (status === 429 || status === 503 || status === 'error') t.unacked.push({ seq, ids });
+  return { status, retryAfter };
+}
+
+function summary(t, requests, elapsed) {
+  t.latencies.sort((a, b) => a - b);
+  const pct = (p) =>
+    t.latencies.length
+      ? t.latencies[Math.min(t.latencies.length - 1, Math.floor(p * t.latencies.length))]
+      : null;
+  return {
+    requests,
+    elapsedSeconds: elapsed,
+    ackedEvents: t.acked.length,
+    eventsPerSecond: Math.round(t.acked.length / elapsed),
+    latencyMs: { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), max: t.latencies.at(-1) ?? null },
+    statuses: t.statuses,
+    acked: t.acked,
+    unacked: t.unacked,
+  };
+}
+
 /**
- * `concurrency` loops POST bodies until `seconds` pass (or `until()` says stop). Returns per-request
- * outcomes: acknowledged ids, latencies of 2xx answers, status counts, failed (unanswered) bodies.
+ * Closed loop: `concurrency` exporters each POST a body and wait for its answer, until `seconds`
+ * pass (a 429/503 makes that exporter wait its Retry-After, at most 1 s). What the server takes
+ * when it is kept busy; with too few exporters it also measures the server's latency.
  */
 async function load({ url, token, run, seconds, concurrency, events, encoding, stopOnError = false }) {
   const deadline = performance.now() + seconds * 1000;
-  const latencies = [];
-  const statuses = {};
-  const acked = [];
-  const unacked = [];
+  const t = tally();
   let seq = 0;
   let stopped = false;
   const started = performance.now();
   async function loop() {
     const scratch = { buffer: Buffer.alloc(0) };
     while (!stopped && performance.now() < deadline) {
-      const mine = seq++;
-      const { body, ids } = logsBody(run, mine, events, encoding, scratch);
-      const t0 = performance.now();
-      let status = 'error';
-      try {
-        const res = await postExport(url, token, encoding, body);
-        status = res.status;
-        if (res.status === 429 || res.status === 503) {
-          const wait = Number(res.retryAfter ?? '1');
-          unacked.push({ seq: mine, ids });
-          await new Promise((r) => setTimeout(r, Math.min(wait, 1) * 1000));
-        }
-      } catch {
-        status = 'error';
-      }
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status === 200) {
-        latencies.push(performance.now() - t0);
-        acked.push(...ids);
-      } else if (status === 'error') {
-        unacked.push({ seq: mine, ids });
-        // The server is gone (the crash test): stop instead of spinning on refused connections.
-        if (stopOnError) stopped = true;
-      }
+      const { status, retryAfter } = await exportOne(
+        t,
+        { url, token, run, events, encoding, scratch },
+        seq++,
+      );
+      if (status === 429 || status === 503)
+        await new Promise((r) => setTimeout(r, Math.min(Number(retryAfter ?? '1'), 1) * 1000));
+      // The server is gone (the crash test): stop instead of spinning on refused connections.
+      else if (status === 'error' && stopOnError) stopped = true;
     }
   }
   await Promise.all(Array.from({ length: concurrency }, loop));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p) =>
-    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : null;
+  return summary(t, seq, (performance.now() - started) / 1000);
+}
+
+/**
+ * Open loop: bodies of `events` calls leave on a fixed schedule, `rate` calls a second, whether or
+ * not earlier ones were answered, as from many independent exporters. Latency counts from each
+ * body's scheduled time, so a server that falls behind shows it in its latency instead of slowing
+ * the generator down (a closed loop would send less and hide it). A refused body is not re-sent.
+ */
+async function loadAtRate({ url, token, run, seconds, rate, events, encoding }) {
+  const t = tally();
+  const interval = (1000 * events) / rate;
+  const count = Math.floor((seconds * 1000) / interval);
+  const spare = [];
+  const pending = new Set();
+  let sendLagMs = 0;
+  const started = performance.now();
+  for (let seq = 0; seq < count; seq++) {
+    const due = started + seq * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sendLagMs = Math.max(sendLagMs, performance.now() - due);
+    // Bodies in flight each hold their own buffer; answered ones give theirs back.
+    const scratch = spare.pop() ?? { buffer: Buffer.alloc(0) };
+    const sent = exportOne(t, { url, token, run, events, encoding, scratch }, seq, due).then(() => {
+      pending.delete(sent);
+      spare.push(scratch);
+    });
+    pending.add(sent);
+  }
+  const lastSent = performance.now();
+  await Promise.all(pending);
+  const done = performance.now();
   return {
-    requests: seq,
-    elapsedSeconds: elapsed,
-    ackedEvents: acked.length,
-    eventsPerSecond: Math.round(acked.length / elapsed),
-    latencyMs: { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99), max: latencies.at(-1) ?? null },
-    statuses,
-    acked,
-    unacked,
+    ...summary(t, count, (done - started) / 1000),
+    offeredPerSecond: rate,
+    offeredEvents: count * events,
+    sendLagMs,
+    tailSeconds: (done - lastSent) / 1000,
   };
 }
 
@@ -436,6 +510,7 @@ async function main() {
   }
   const seconds = Number(opt.seconds);
   const concurrency = Number(opt.concurrency);
+  const rate = Number(opt.rate);
   const events = Number(opt.events);
   const crashAfter = Number(opt['crash-after']);
   const encoding = opt.encoding;
@@ -476,7 +551,7 @@ async function main() {
     .map((l) => l.toFixed(2))
     .join(' ')}`;
   console.log(
-    `server bench: ${concurrency} exporters × ${events} calls per request, ${seconds} s, OTLP ${encoding}, ${journal ? 'journaled' : 'no journal'}; ${machine}\n`,
+    `server bench: ${concurrency} exporters × ${events} calls per request${rate > 0 ? `, then ${rate.toLocaleString()} calls/s offered` : ''}, ${seconds} s each, OTLP ${encoding}, ${journal ? 'journaled' : 'no journal'}; ${machine}\n`,
   );
 
   // 1. floor
@@ -493,26 +568,97 @@ async function main() {
     );
   }
 
-  // 2. sustained load
-  const loadDb = join(work, 'load.duckdb');
+  // 2. sustained load: closed loop, then open loop at the target rate
+  let prefilledDb = null;
   let prefilled = 0;
   if (Number(opt.prefill) > 0) {
     const started = performance.now();
-    prefilled = await prefillLedger(loadDb, Number(opt.prefill), events);
+    prefilledDb = join(work, 'prefilled.duckdb');
+    prefilled = await prefillLedger(prefilledDb, Number(opt.prefill), events);
     console.log(
       `prefilled the ledger with ${prefilled.toLocaleString()} calls in ${((performance.now() - started) / 1000).toFixed(0)} s`,
     );
   }
+  const measure = { work, env, readToken, prefilledDb, prefilled, floorRun };
+  const loadResult = await measuredRun(measure, 'load', 'tokenyield serve:', (url) =>
+    load({ url, token, run: 'load', seconds, concurrency, events, encoding }),
+  );
+  const rateResult =
+    rate > 0
+      ? await measuredRun(measure, 'rate', `at ${rate.toLocaleString()} calls/s offered:`, (url) =>
+          loadAtRate({ url, token, run: 'rate', seconds, rate, events, encoding }),
+        )
+      : null;
+  if (rateResult) {
+    const r = rateResult;
+    const refused = r.requests - (r.statuses[200] ?? 0);
+    // Kept up: every call acknowledged, at 99 % of the offered rate or more counted to the last
+    // answer (a server slower than the rate falls behind by a growing backlog: at 19,000 of 20,000
+    // calls/s, 1 s after 20 s), the ledger caught up within MAX_CATCH_UP_SECONDS after that, and
+    // holding each call once.
+    r.keptUp =
+      r.ackedEvents === r.offeredEvents &&
+      r.eventsPerSecond >= 0.99 * rate &&
+      r.catchUpSeconds <= MAX_CATCH_UP_SECONDS &&
+      r.check.ok;
+    console.log(
+      `  target ${rate.toLocaleString()} calls/s: ${r.keptUp ? 'met' : 'NOT met'} (${refused} of ${r.requests} requests not acknowledged; ${r.eventsPerSecond.toLocaleString()} calls/s acknowledged to the last answer, 99 % needed; ledger ${r.catchUpSeconds.toFixed(1)} s behind, at most ${MAX_CATCH_UP_SECONDS}; the generator fell behind its own schedule by at most ${r.sendLagMs.toFixed(0)} ms)`,
+    );
+  }
+
+  // 3. crash test
+  const crash = opt['skip-crash']
+    ? null
+    : await crashTest({ work, env, token, concurrency, events, encoding, crashAfter });
+
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `server-${new Date().toISOString().slice(0, 10)}.json`);
+  const runs = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+  runs.push({
+    at: new Date().toISOString(),
+    machine,
+    options: {
+      seconds,
+      concurrency,
+      rate,
+      events,
+      crashAfter,
+      encoding,
+      journal,
+      prefill: prefilled,
+      ledgerMemory: opt['ledger-memory'] ?? null,
+      decodeWorkers: opt['decode-workers'] ?? null,
+    },
+    floor: floorRun && { ...strip(floorRun), peakRssMiB: floorRss },
+    load: loadResult,
+    rate: rateResult,
+    crash,
+  });
+  writeFileSync(file, `${JSON.stringify(runs, null, 2)}\n`);
+  rmSync(work, { recursive: true, force: true });
+  const failed = !loadResult.check.ok || (rateResult && !rateResult.keptUp) || (crash && !crash.check.ok);
+  if (failed) process.exit(1);
+}
+
+/**
+ * Starts `tokenyield serve` on a fresh ledger (a copy of the prefilled one, if any), runs `drive`
+ * against it, waits until the ledger holds every acknowledged call, and prints and returns what it
+ * took: rates, latency, CPU, commits and the ledger check.
+ */
+async function measuredRun({ work, env, readToken, prefilledDb, prefilled, floorRun }, run, title, drive) {
+  const db = join(work, `${run}.duckdb`);
+  if (prefilledDb) copyFileSync(prefilledDb, db);
   // BENCH_CPU_PROF=dir writes a V8 CPU profile of the loaded server there, for finding hot spots.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   // BENCH_NODE_FLAGS="--flag …" starts the loaded server with those Node/V8 flags (experiments).
   const flags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
-  const server = await startProcess([...prof, ...flags, BIN, 'serve', '--db', loadDb, '--port', '0'], env);
-  prepareTemplates('load', events, encoding);
+  const server = await startProcess([...prof, ...flags, BIN, 'serve', '--db', db, '--port', '0'], env);
+  templates.clear();
+  prepareTemplates(run, Number(opt.events), opt.encoding);
   const cpuAtStart = cpuSeconds(server.child.pid);
   const mainAtStart = mainThreadCpuSeconds(server.child.pid);
   const benchCpuAtStart = process.cpuUsage();
-  const loadRun = await load({ url: server.url, token, run: 'load', seconds, concurrency, events, encoding });
+  const loadRun = await drive(server.url);
   // Journaled, acknowledged calls may still be on their way into the ledger: the rate that counts
   // is the one the ledger sustains, so the clock runs until a report sees every one of them. A
   // read applies what is gathered at once (it does not wait for the gathering delay), as any
@@ -534,15 +680,23 @@ async function main() {
   const benchCpu = process.cpuUsage(benchCpuAtStart);
   const commits = await commitStats(server.url);
   await stop(server.child);
-  const loadCheck = await ledgerCheck(loadDb, loadRun.acked, loadRun.ackedEvents + prefilled);
+  const check = await ledgerCheck(db, loadRun.acked, loadRun.ackedEvents + prefilled);
+  // An open loop's rate is set by its schedule: what it shows is whether the server kept pace
+  // with it, and whether the ledger did (a lagging ledger would need long to catch up at the end).
+  const rates =
+    loadRun.offeredPerSecond === undefined
+      ? `${loadRun.eventsPerSecond.toLocaleString()} events/s acknowledged${floorRun ? ` (${(loadRun.eventsPerSecond / floorRun.eventsPerSecond).toFixed(2)}× floor)` : ''}, ` +
+        `${sustainedPerSecond.toLocaleString()} events/s sustained into the ledger (caught up ${catchUpSeconds.toFixed(1)} s after the load)`
+      : `${loadRun.ackedEvents.toLocaleString()} of ${loadRun.offeredEvents.toLocaleString()} calls acknowledged, the last answer ` +
+        `${loadRun.tailSeconds.toFixed(1)} s after the last send, the ledger caught up ${catchUpSeconds.toFixed(1)} s after that`;
   console.log(
-    `tokenyield serve:               ${loadRun.eventsPerSecond.toLocaleString()} events/s acknowledged${floorRun ? ` (${(loadRun.eventsPerSecond / floorRun.eventsPerSecond).toFixed(2)}× floor)` : ''}, ` +
-      `${sustainedPerSecond.toLocaleString()} events/s sustained into the ledger (caught up ${catchUpSeconds.toFixed(1)} s after the load), ` +
+    `${title.padEnd(31)} ${rates}, ` +
       `p50 ${loadRun.latencyMs.p50?.toFixed(1)} ms, p99 ${loadRun.latencyMs.p99?.toFixed(1)} ms, statuses ${JSON.stringify(loadRun.statuses)}, peak RSS ${serverRss} MiB`,
   );
   const generatorCpu = (benchCpu.user + benchCpu.system) / 1e6;
+  const microsPerEvent = Math.round((1e6 * serverCpu) / Math.max(1, loadRun.ackedEvents));
   console.log(
-    `  CPU: server ${serverCpu.toFixed(1)} s (${Math.round((1e6 * serverCpu) / Math.max(1, loadRun.ackedEvents))} µs per event; main thread ${mainThreadCpu.toFixed(1)} s, other threads ${(serverCpu - mainThreadCpu).toFixed(1)} s), load generator ${generatorCpu.toFixed(1)} s, ` +
+    `  CPU: server ${serverCpu.toFixed(1)} s (${microsPerEvent} µs per event; main thread ${mainThreadCpu.toFixed(1)} s, other threads ${(serverCpu - mainThreadCpu).toFixed(1)} s), load generator ${generatorCpu.toFixed(1)} s, ` +
       `in ${(loadRun.elapsedSeconds + catchUpSeconds).toFixed(1)} s on ${cpus().length} cores; load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
@@ -551,51 +705,21 @@ async function main() {
     `  commits: ${commits.count.toLocaleString()}, ${commits.meanMs.toFixed(1)} ms and ${Math.round(loadRun.ackedEvents / Math.max(1, commits.count))} calls each on average, ledger busy ${((100 * commits.seconds) / loadRun.elapsedSeconds).toFixed(0)} % of the run`,
   );
   console.log(
-    `  ledger: ${loadCheck.usageRows.toLocaleString()} calls for ${loadRun.ackedEvents.toLocaleString()} acknowledged${prefilled ? ` + ${prefilled.toLocaleString()} prefilled` : ''}, ${loadCheck.duplicates} duplicates, ${loadCheck.ackedMissing} missing → ${loadCheck.ok ? 'OK' : 'FAILED'}`,
+    `  ledger: ${check.usageRows.toLocaleString()} calls for ${loadRun.ackedEvents.toLocaleString()} acknowledged${prefilled ? ` + ${prefilled.toLocaleString()} prefilled` : ''}, ${check.duplicates} duplicates, ${check.ackedMissing} missing → ${check.ok ? 'OK' : 'FAILED'}`,
   );
-
-  // 3. crash test
-  const crash = opt['skip-crash']
-    ? null
-    : await crashTest({ work, env, token, concurrency, events, encoding, crashAfter });
-  const loadResult = {
+  return {
     ...strip(loadRun),
     catchUpSeconds,
     sustainedPerSecond,
     serverCpuSeconds: serverCpu,
-    serverCpuMicrosPerEvent: Math.round((1e6 * serverCpu) / Math.max(1, loadRun.ackedEvents)),
+    serverCpuMicrosPerEvent: microsPerEvent,
     serverMainThreadCpuSeconds: mainThreadCpu,
     generatorCpuSeconds: generatorCpu,
     loadAverage: loadavg(),
     peakRssMiB: serverRss,
     commits,
-    check: loadCheck,
+    check,
   };
-
-  mkdirSync(OUT, { recursive: true });
-  const file = join(OUT, `server-${new Date().toISOString().slice(0, 10)}.json`);
-  const runs = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
-  runs.push({
-    at: new Date().toISOString(),
-    machine,
-    options: {
-      seconds,
-      concurrency,
-      events,
-      crashAfter,
-      encoding,
-      journal,
-      prefill: prefilled,
-      ledgerMemory: opt['ledger-memory'] ?? null,
-      decodeWorkers: opt['decode-workers'] ?? null,
-    },
-    floor: floorRun && { ...strip(floorRun), peakRssMiB: floorRss },
-    load: loadResult,
-    crash,
-  });
-  writeFileSync(file, `${JSON.stringify(runs, null, 2)}\n`);
-  rmSync(work, { recursive: true, force: true });
-  if (!loadCheck.ok || (crash && !crash.check.ok)) process.exit(1);
 }
 
 const strip = ({ acked, unacked, ...rest }) => rest;
