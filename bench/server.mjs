@@ -515,6 +515,7 @@ async function main() {
   const crashAfter = Number(opt['crash-after']);
   const encoding = opt.encoding;
   if (encoding !== 'json' && encoding !== 'protobuf') throw new Error('--encoding is json or protobuf');
+  if (!(rate >= 0)) throw new Error('--rate is a number of calls a second (0 skips the open-loop run)');
   const journal = !opt['no-journal'];
   if (encoding === 'protobuf') {
     const { ExportLogsServiceRequest } = await import(join(REPO, 'dist', 'sources', 'otel', 'schema.js'));
