@@ -32,11 +32,11 @@ import { DEFAULT_DECODE_WORKERS, type ServerSettings } from './settings.js';
 const readsFrom = new AsyncLocalStorage<number>();
 
 /*
- * How long an idle keep-alive connection stays open. Node's default is 5 s, the very interval at
- * which OTel SDKs export (Claude Code's logs and metrics every 5 s): a client reusing its
- * connection as the server closes it gets a reset, and its export fails or is sent again. Longer
- * than the minute clients commonly keep idle connections (the OTel Collector's own receiver
- * also keeps them for a minute), so the client is the one that closes.
+ * How long an idle keep-alive connection stays open. Node's default of 5 s (it closes after ~6)
+ * is about the interval at which OTel SDKs export (Claude Code's logs and metrics every 5 s): a
+ * client reusing its connection as the server closes it gets a reset, and its export fails or is
+ * sent again. Longer than the minute clients commonly keep idle connections (the OTel Collector's
+ * own receiver also keeps them for a minute), so the client is the one that closes.
  */
 const KEEP_ALIVE_MS = 65_000;
 
