@@ -11,10 +11,14 @@
 //   node bench/store-write-profile.mjs [--rows 400000] [--batch 50000] [--redeliver 0.02]
 //                                      [--cases usage,activity] [--statements] [--dist DIR]
 //                                      [--prefill ROWS] [--shape demo|bench] [--init-sql SQL]
+//                                      [--key-filter]
 //
 // --prefill grows the ledger to about ROWS rows (copies of a seed written through the store)
 // before the measured writes; --shape bench writes bench/store.mjs's calls (from its SQL generator,
 // bench/store-synthetic-sql.mjs) instead of the demo's.
+//
+// --key-filter opens the ledger as the server does, with its keys held in memory (stored-keys.ts):
+// after the prefill, which writes behind the store's back, the ledger is reopened to load them.
 //
 // For a CPU profile: node --cpu-prof --cpu-prof-dir=/tmp/prof bench/store-write-profile.mjs …
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +39,7 @@ const { values: opt } = parseArgs({
     prefill: { type: 'string', default: '0' },
     shape: { type: 'string', default: 'demo' },
     'init-sql': { type: 'string' },
+    'key-filter': { type: 'boolean', default: false },
     dist: { type: 'string' },
   },
 });
@@ -228,10 +233,18 @@ console.log(
 for (const which of opt.cases.split(',')) {
   const work = batches(records, which === 'activity');
   const dir = mkdtempSync(join(tmpdir(), 'ty-write-profile-'));
-  const store = await openDuckDbStore({ path: join(dir, 'ledger.duckdb') });
+  const path = join(dir, 'ledger.duckdb');
+  let store = await openDuckDbStore({ path });
   // For trying engine settings, e.g. --init-sql "SET disabled_compression_methods = 'fsst'".
   if (opt['init-sql']) await store.connection.run(opt['init-sql']);
   if (PREFILL > 0) await prefill(store, seed);
+  if (opt['key-filter']) {
+    await store.close();
+    const t = performance.now();
+    store = await openDuckDbStore({ path, keyFilter: true });
+    console.log(`reopened with its keys in memory in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+    if (opt['init-sql']) await store.connection.run(opt['init-sql']);
+  }
   const totals = new Map();
   if (opt.statements) timeStatements(store, totals);
   let usageRows = 0;

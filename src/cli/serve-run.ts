@@ -60,7 +60,8 @@ export async function serveUntilStopped(
     process.stderr.write(`tokenyield: people file not reloaded, keeping the last good one: ${err.message}\n`),
   );
   const { openStoreAt } = await import('../ledger/store/location.js');
-  const store = await openStoreAt(ctx.store, { memoryLimit: settings.ledgerMemory });
+  // Its commits would otherwise scan the ledger's key columns, and slow down as it grows.
+  const store = await openStoreAt(ctx.store, { memoryLimit: settings.ledgerMemory, keyFilter: true });
   const server = await startServer({
     store,
     settings,

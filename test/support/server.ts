@@ -79,7 +79,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     genericSecret: 'test-generic-secret-0123456789',
     ...options.settings,
   };
-  const store = await openDuckDbStore({ path: dbPath });
+  // Opened as `tokenyield serve` opens it (serve-run.ts): with the ledger's keys in memory.
+  const store = await openDuckDbStore({ path: dbPath, keyFilter: true });
   const server = await startServer({
     store,
     settings,

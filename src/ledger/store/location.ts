@@ -45,6 +45,8 @@ export interface OpenStoreOptions {
   memoryLimit?: string;
   /** The embedded engine's memory limit while it writes (DuckDB `memory_limit`); reads keep `memoryLimit`. */
   writeMemoryLimit?: string;
+  /** The embedded engine keeps the ledger's keys in memory (DuckDbStoreOptions.keyFilter): for long-running writers. */
+  keyFilter?: boolean;
 }
 
 export async function openStoreAt(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
@@ -58,5 +60,6 @@ export async function openStoreAt(location: StoreLocation, options: OpenStoreOpt
     readOnly: options.readOnly,
     memoryLimit: options.memoryLimit,
     writeMemoryLimit: options.writeMemoryLimit,
+    keyFilter: options.keyFilter,
   });
 }

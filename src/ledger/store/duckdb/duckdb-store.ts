@@ -50,7 +50,9 @@ import {
   type WriteResult,
 } from '../store.js';
 import { TOKEN_COLUMNS } from '../usage-columns.js';
+import type { KeyFilter } from './key-filter.js';
 import { migrate } from './migrations.js';
+import { forEachKey, keyHalves, StoredKeys } from './stored-keys.js';
 import {
   readIdentityStats,
   readSessionSummaries,
@@ -73,6 +75,15 @@ export interface DuckDbStoreOptions {
    */
   writeMemoryLimit?: string;
   threads?: number;
+  /**
+   * Keep the ledger's keys in memory (stored-keys.ts) so that a commit whose records are all new
+   * skips scanning the key columns: for a long-running writer such as the server, whose commits
+   * would otherwise slow down as the ledger grows. Costs 11–21 bytes a stored record and a read of
+   * the keys at open; ignored read-only.
+   */
+  keyFilter?: boolean;
+  /** Keys per set beyond which the filter lets go (DEFAULT_KEY_FILTER_MAX_KEYS). */
+  keyFilterMaxKeys?: number;
 }
 
 /*
@@ -136,7 +147,11 @@ export async function openDuckDbStore(options: DuckDbStoreOptions): Promise<Stor
     await connection.run("SET GLOBAL TimeZone = 'UTC'");
     await migrate(connection, path, undefined, readOnly);
     const limits = { read: memoryLimit, write: options.writeMemoryLimit ?? memoryLimit };
-    return new DuckDbStore(path, instance, connection, readOnly, inMemory, limits);
+    const keys =
+      options.keyFilter && !readOnly
+        ? await StoredKeys.load(connection, options.keyFilterMaxKeys)
+        : undefined;
+    return new DuckDbStore(path, instance, connection, readOnly, inMemory, limits, keys);
   } catch (error) {
     connection?.closeSync();
     instance?.closeSync();
@@ -512,6 +527,7 @@ class DuckDbStore implements Store {
     private readonly readOnly: boolean,
     private readonly inMemory: boolean,
     private readonly memoryLimits: { read: string; write: string },
+    private readonly keys: StoredKeys | undefined,
   ) {}
 
   /*
@@ -616,15 +632,22 @@ class DuckDbStore implements Store {
       await this.stage('stage_activity', ACTIVITY_COLUMNS, part, labels);
       let storedFilter = '';
       const keys = `SELECT ${keyHash('id')} FROM stage_activity`;
+      const search =
+        this.keys === undefined ||
+        (await this.mightBeStored(
+          `SELECT ${keyHalves(keyHash('id'), 'id')} FROM stage_activity`,
+          this.keys.activity,
+        ));
       if (
-        await this.findCandidates(
+        search &&
+        (await this.findCandidates(
           'activity',
           'id_hash',
           keys,
           'stage_activity_candidates',
           '',
           activityCandidates,
-        )
+        ))
       ) {
         await run(`CREATE OR REPLACE TEMP TABLE stage_activity_existing AS
           SELECT id FROM activity WHERE rowid IN (SELECT row_id FROM stage_activity_candidates)`);
@@ -687,6 +710,24 @@ class DuckDbStore implements Store {
     );
   }
 
+  /**
+   * With stored keys in memory: runs `sql`, whose first two columns are the staged ids' key halves,
+   * and returns whether any of them might be stored already, so that false means the ledger search
+   * can be skipped. Every key read is added to `filter`, since the insert that follows stores it
+   * (should the transaction roll back, the extra keys only cost a search). Columns 2–3, when given,
+   * are keys of sidechain messages, added to `sidechain`.
+   */
+  private async mightBeStored(sql: string, filter: KeyFilter, sidechain?: KeyFilter): Promise<boolean> {
+    const result = await this.connection.run(sql);
+    let stored = false;
+    forEachKey(result, 0, (hi, lo) => {
+      stored ||= filter.mightHold(hi, lo);
+      filter.add(hi, lo);
+    });
+    if (sidechain !== undefined) forEachKey(result, 2, (hi, lo) => sidechain.add(hi, lo));
+    return stored;
+  }
+
   /*
    * A batch of several slices looks its ids up in the ledger once, not once per slice: the scan
    * reads the whole id_hash column (8 bytes a stored row, beyond memory_limit from ~10M rows on)
@@ -720,18 +761,29 @@ class DuckDbStore implements Store {
     let keptFilter = '';
     const keys = `SELECT ${keyHash('id')} FROM stage_usage`;
     // The staged messages are touched whatever happens to their rows; reading the staging table, this
-    // can run before the insert, in the same round trip as the candidate search.
-    const touchStaged = `INSERT INTO stage_touched
+    // can run before the insert, in the same round trip as the candidate search (or the keys' read).
+    let touchStaged = `INSERT INTO stage_touched
       SELECT message_id, ${keyHash('message_id')} FROM stage_usage WHERE message_id IS NOT NULL;`;
+    let search = true;
+    if (this.keys !== undefined) {
+      const sidechain = `CASE WHEN is_sidechain THEN ${keyHash('message_id')} END`;
+      search = await this.mightBeStored(
+        `${touchStaged} SELECT ${keyHalves(keyHash('id'), 'id')}, ${keyHalves(sidechain, 'side')} FROM stage_usage`,
+        this.keys.usage,
+        this.keys.sidechainMessages,
+      );
+      touchStaged = '';
+    }
     if (
-      await this.findCandidates(
+      search &&
+      (await this.findCandidates(
         'usage',
         'id_hash',
         keys,
         'stage_usage_candidates',
         touchStaged,
         batchCandidates,
-      )
+      ))
     ) {
       // The stored copy loses only to a strictly better one (isBetterCopy); every other tie keeps it.
       replaced = await this.count(`CREATE OR REPLACE TEMP TABLE stage_usage_existing AS
@@ -774,6 +826,18 @@ class DuckDbStore implements Store {
    * growing, once its sessions spanned the run.
    */
   private async settleSupersession(): Promise<void> {
+    if (this.keys !== undefined) {
+      const sidechain = this.keys.sidechainMessages;
+      const touched = await this.connection.run(
+        `SELECT DISTINCT ${keyHalves('message_hash', 'm')} FROM stage_touched`,
+      );
+      let any = false;
+      forEachKey(touched, 0, (hi, lo) => {
+        any ||= sidechain.mightHold(hi, lo);
+      });
+      // No touched message has a sidechain row (the set holds those just inserted too).
+      if (!any) return;
+    }
     const keys = await this.count(`CREATE OR REPLACE TEMP TABLE stage_message_candidates AS
         SELECT DISTINCT message_hash FROM usage
         WHERE is_sidechain AND message_hash IN (SELECT message_hash FROM stage_touched);
