@@ -11,7 +11,7 @@ const INITIAL_SLOTS = 1 << 12;
 
 /*
  * Linear probing stays short up to 3/4 full (about 8.5 slots read for a key that is absent, 2.5 for
- * one that is present): at 11–21 bytes a key, half the memory of a table kept at most half full.
+ * one that is present): 11–21 bytes a key, two thirds of what a table kept at most half full takes.
  */
 const MAX_LOAD = 0.75;
 
