@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../synthetic/prng.js';
 import { KeyFilter } from './key-filter.js';
 
 /** Deterministic 32-bit values, so that a failure reproduces. */
 function* randomHalves(seed: number): Generator<number> {
-  let state = seed >>> 0;
-  for (;;) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    yield (t ^ (t >>> 14)) >>> 0;
-  }
+  const rng = new Rng(seed);
+  for (;;) yield rng.int(0, 0xffffffff);
 }
 
 describe('KeyFilter', () => {

@@ -56,14 +56,7 @@ export class KeyFilter {
     hi >>>= 0;
     lo >>>= 0;
     if (hi === 0 && lo === 0) return this.holdsZero;
-    const slots = this.slots;
-    // The keys are MD5 bits, so their low half is already uniform: it is the hash.
-    for (let i = lo & this.mask; ; i = (i + 1) & this.mask) {
-      const h = slots[2 * i] as number;
-      const l = slots[2 * i + 1] as number;
-      if (h === hi && l === lo) return true;
-      if (h === 0 && l === 0) return false;
-    }
+    return this.occupied(this.slotOf(hi, lo));
   }
 
   add(hi: number, lo: number): void {
@@ -78,17 +71,26 @@ export class KeyFilter {
 
   /** Places a non-zero key; false if it was there already. */
   private insert(hi: number, lo: number): boolean {
+    const i = this.slotOf(hi, lo);
+    if (this.occupied(i)) return false;
+    this.slots[2 * i] = hi;
+    this.slots[2 * i + 1] = lo;
+    return true;
+  }
+
+  /** The slot holding a non-zero key, or the empty slot where it would go. */
+  private slotOf(hi: number, lo: number): number {
     const slots = this.slots;
+    // The keys are MD5 bits, so their low half is already uniform: it is the hash.
     for (let i = lo & this.mask; ; i = (i + 1) & this.mask) {
       const h = slots[2 * i] as number;
       const l = slots[2 * i + 1] as number;
-      if (h === hi && l === lo) return false;
-      if (h === 0 && l === 0) {
-        slots[2 * i] = hi;
-        slots[2 * i + 1] = lo;
-        return true;
-      }
+      if ((h === hi && l === lo) || (h === 0 && l === 0)) return i;
     }
+  }
+
+  private occupied(slot: number): boolean {
+    return this.slots[2 * slot] !== 0 || this.slots[2 * slot + 1] !== 0;
   }
 
   private countOne(): void {

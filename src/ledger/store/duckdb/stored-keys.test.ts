@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../synthetic/prng.js';
 import type { ActivityRecord, UsageRecord } from '../../records.js';
 import { activityRecord, batch, runStoreContract, usageRecord } from '../store.contract.js';
 import type { Store, WriteBatch } from '../store.js';
@@ -39,19 +40,6 @@ async function contents(path: string): Promise<{ usage: unknown[]; activity: unk
   }
 }
 
-/** Deterministic choices, so that a failure reproduces. */
-function chooser(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  return { below: (n: number) => Math.floor(next() * n), chance: (p: number) => next() < p };
-}
-
 /*
  * Batches that exercise every path the keys decide: ids seen before (redeliveries, better and
  * worse copies), sidechain and main-chain copies of one message in either order and in one
@@ -59,15 +47,16 @@ function chooser(seed: number) {
  * and activity redelivered.
  */
 function randomBatches(seed: number, count: number): WriteBatch[] {
-  const pick = chooser(seed);
+  const pick = new Rng(seed);
+  const below = (n: number) => pick.int(0, n - 1);
   const origins = ['/logs/a.jsonl', '/logs/b.jsonl', '/logs/c.jsonl', '/logs/d.jsonl'];
   const batches: WriteBatch[] = [];
   for (let b = 0; b < count; b++) {
     const usage: UsageRecord[] = [];
     const activity: ActivityRecord[] = [];
-    const size = 1 + pick.below(60);
+    const size = 1 + below(60);
     for (let i = 0; i < size; i++) {
-      const n = pick.below(400);
+      const n = below(400);
       const message = n % 7 === 0 ? null : `msg_${n % 89}`;
       usage.push(
         usageRecord({
@@ -76,16 +65,16 @@ function randomBatches(seed: number, count: number): WriteBatch[] {
           requestId: `req_${n}`,
           isSidechain: n % 3 === 0,
           speed: pick.chance(0.2) ? 'fast' : null,
-          tokens: { output: 10 + pick.below(4) * 10 },
+          tokens: { output: 10 + below(4) * 10 },
           origin: origins[n % origins.length],
         }),
       );
     }
-    for (let i = 0; i < pick.below(20); i++) {
-      const n = pick.below(300);
+    for (let i = 0; i < below(20); i++) {
+      const n = below(300);
       activity.push(activityRecord({ origin: origins[n % origins.length] }, n));
     }
-    const replaceOrigins = pick.chance(0.1) ? [origins[pick.below(origins.length)] as string] : undefined;
+    const replaceOrigins = pick.chance(0.1) ? [origins[below(origins.length)] as string] : undefined;
     batches.push(batch({ usage, activity, ...(replaceOrigins ? { replaceOrigins } : {}) }));
   }
   return batches;
